@@ -1,0 +1,86 @@
+// The command model of the original CLI: a tree of named commands, each with
+// its own Go-style flag set, and a run function that returns an exit code.
+import type { ApiClient } from '../api/client.js';
+import type { FlagSet } from './flags.js';
+import type { TabWriter } from './tabwriter.js';
+
+export const ExitCode = {
+  OK: 0,
+  /** API, transport or local file error. */
+  ERROR: 1,
+  /** Missing or bad flags: the command's usage follows on stdout. */
+  USAGE: 2,
+  /** Unknown or missing command. */
+  NO_COMMAND: 3,
+} as const;
+
+/** Anything text can be written to (process streams, test buffers). */
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface GlobalOptions {
+  server: string;
+  user: string;
+  key: string;
+  debug: boolean;
+  skipSslVerify: boolean;
+}
+
+/** What a command's run function is given besides its own flags. */
+export interface Deps {
+  /** The API client, created on first use from the global options. */
+  client(): ApiClient;
+  /** Stdout through the original's tabwriter; the dispatcher flushes it. */
+  out: TabWriter;
+  /** Raw stdout, for long-running commands that print as they go. */
+  stdout: Output;
+  /** Raw stderr. */
+  stderr: Output;
+  /** Writes one timestamped `log` line to stderr, as the original's log.Print. */
+  log(message: string): void;
+  globals: GlobalOptions;
+  /** Name the CLI was invoked as: `updateservicectl` or `updatectl`. */
+  program: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /**
+   * Resolves when the user interrupts (SIGINT/SIGTERM). Only long-running
+   * commands call it: calling it replaces the default exit on those signals.
+   */
+  untilInterrupted(): Promise<void>;
+}
+
+export interface CommandSpec {
+  /** Full name as printed in help, e.g. `group list`. */
+  name: string;
+  summary?: string;
+  /** Arguments part of the usage line, e.g. `[OPTION]...` or `<username>`. */
+  usage?: string;
+  description?: string;
+  defineFlags?: (flags: FlagSet) => void;
+  subcommands?: CommandSpec[];
+  /** Kept out of help listings (older syntaxes). */
+  hidden?: boolean;
+  run?: (flags: FlagSet, deps: Deps) => Promise<number> | number;
+}
+
+/** The word that invokes a command below its parent: the last word of its name. */
+export function invocationWord(spec: CommandSpec): string {
+  const words = spec.name.split(' ');
+  return words[words.length - 1]!;
+}
+
+/** Loads a top-level command family on demand, so start-up stays fast. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  hidden?: boolean;
+  load: () => Promise<CommandSpec>;
+}
+
+/** True when every named flag was given on the command line (`--x=` counts). */
+export function allSet(flags: FlagSet, ...names: string[]): boolean {
+  return names.every((n) => flags.isSet(n));
+}

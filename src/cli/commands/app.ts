@@ -1,0 +1,102 @@
+// `app`: create, list, update and delete applications.
+import { randomUUID } from 'node:crypto';
+import type { ApiClient } from '../../api/client.js';
+import type { App } from '../../api/types.js';
+import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
+import type { TabWriter } from '../tabwriter.js';
+
+type AppDeps = { client: ApiClient; out: TabWriter };
+
+export function writeApps(out: TabWriter, apps: App[]): void {
+  out.write('Id\tLabel\tDescription\n');
+  for (const a of apps) out.row(a.id ?? '', a.label ?? '', a.description ?? '');
+}
+
+/** Drops empty strings, as the original's JSON encoding (omitempty) did. */
+function compact(app: App): App {
+  return Object.fromEntries(Object.entries(app).filter(([, v]) => v !== '' && v !== undefined)) as App;
+}
+
+export async function listApps({ client, out }: AppDeps): Promise<number> {
+  const list = await client.listApps();
+  writeApps(out, list.items ?? []);
+  return ExitCode.OK;
+}
+
+export interface CreateAppOptions {
+  /** Empty: a random UUID is generated. */
+  appId: string;
+  label: string;
+  description: string;
+}
+
+export async function createApp(opts: CreateAppOptions, { client, out }: AppDeps): Promise<number> {
+  const app = await client.insertApp(
+    compact({ id: opts.appId || randomUUID(), label: opts.label, description: opts.description }),
+  );
+  writeApps(out, [app]);
+  return ExitCode.OK;
+}
+
+export async function updateApp(opts: Required<CreateAppOptions>, { client, out }: AppDeps): Promise<number> {
+  const app = await client.updateApp(opts.appId, compact({ id: opts.appId, label: opts.label, description: opts.description }));
+  writeApps(out, [app]);
+  return ExitCode.OK;
+}
+
+export async function deleteApp(appId: string, { client, out }: AppDeps): Promise<number> {
+  const app = await client.deleteApp(appId);
+  writeApps(out, [app]);
+  return ExitCode.OK;
+}
+
+const deps = (d: Deps): AppDeps => ({ client: d.client(), out: d.out });
+
+export const app: CommandSpec = {
+  name: 'app',
+  summary: 'Manage applications.',
+  subcommands: [
+    {
+      name: 'app create',
+      summary: 'Create an application.',
+      usage: '[OPTION]...',
+      description: 'Create a new application.',
+      defineFlags: (f) =>
+        f
+          .string('app-id', '', 'Application UUID. If not provided, one will be randomly generated.')
+          .string('label', '', 'New application label.')
+          .string('description', '', 'New application description.'),
+      run: (f, d) =>
+        createApp({ appId: f.getString('app-id'), label: f.getString('label'), description: f.getString('description') }, deps(d)),
+    },
+    {
+      name: 'app list',
+      summary: 'List applications.',
+      description: 'List every application with its id, label and description.',
+      run: (_f, d) => listApps(deps(d)),
+    },
+    {
+      name: 'app update',
+      summary: "Change an application's label and description.",
+      usage: '[OPTION]...',
+      description: "Set an application's label and description.",
+      defineFlags: (f) =>
+        f
+          .string('app-id', '', 'Application ID to update.')
+          .string('label', '', 'Set application label.')
+          .string('description', '', 'Set application description.'),
+      run: (f, d) =>
+        allSet(f, 'app-id', 'label', 'description')
+          ? updateApp({ appId: f.getString('app-id'), label: f.getString('label'), description: f.getString('description') }, deps(d))
+          : ExitCode.USAGE,
+    },
+    {
+      name: 'app delete',
+      summary: 'Delete an application.',
+      usage: '[OPTION]...',
+      description: 'Delete an application with its channels, groups and packages.',
+      defineFlags: (f) => f.string('app-id', '', 'Application ID to delete.'),
+      run: (f, d) => (allSet(f, 'app-id') ? deleteApp(f.getString('app-id'), deps(d)) : ExitCode.USAGE),
+    },
+  ],
+};

@@ -1,0 +1,205 @@
+// Go `flag` package semantics, which the original CLI's users rely on:
+// `-x` equals `--x`, a bool flag never consumes the next word, parsing stops
+// at the first positional argument (or `--`), and the last repeated flag wins.
+// Commander's option parser cannot express these rules, so each command's
+// options are parsed here.
+
+export type FlagKind = 'string' | 'bool' | 'int' | 'float';
+
+export interface FlagDef {
+  name: string;
+  kind: FlagKind;
+  usage: string;
+  /** Default as Go prints it in `--name=<default>` help lines. */
+  defValue: string;
+  /** Hidden flags parse but stay out of help (extensions beyond the original). */
+  hidden?: boolean;
+}
+
+export type FlagValue = string | boolean | number;
+
+/** Thrown for `-h` / `-help` when the set does not define them (Go's ErrHelp). */
+export class HelpRequested extends Error {
+  constructor() {
+    super('flag: help requested');
+  }
+}
+
+/** A parse failure; `message` is exactly what Go prints on stderr. */
+export class FlagError extends Error {}
+
+const BOOL_WORDS: Record<string, boolean> = {
+  '1': true, t: true, T: true, TRUE: true, true: true, True: true,
+  '0': false, f: false, F: false, FALSE: false, false: false, False: false,
+};
+
+/** strconv.ParseInt(s, 0, 64): optional sign, 0x/0o/0b/0 prefixes, `_` separators. */
+export function parseGoInt(text: string): number | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)$/.exec(text);
+  if (!m) return undefined;
+  const sign = m[1] === '-' ? -1n : 1n;
+  let body = m[2]!;
+  if (body.includes('_')) {
+    // Go only allows underscores between digits when a base prefix is present
+    if (!/^0[xXoObB]?(_?[0-9a-fA-F]+)+$/.test(body)) return undefined;
+    body = body.replace(/_/g, '');
+  }
+  let value: bigint;
+  if (/^0[oO]/.test(body)) value = BigInt('0o' + body.slice(2));
+  else if (/^0[0-7]+$/.test(body)) value = BigInt('0o' + body.slice(1));
+  else value = BigInt(body);
+  value *= sign;
+  if (value > 9223372036854775807n || value < -9223372036854775808n) return undefined;
+  return Number(value);
+}
+
+/** strconv.ParseFloat(s, 64), close enough for flag values: decimal, exponent, inf, nan. */
+export function parseGoFloat(text: string): number | undefined {
+  const t = text.replace(/(\d)_(?=\d)/g, '$1');
+  if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  if (/^nan$/i.test(t)) return NaN;
+  if (/^0[xX]/.test(t.replace(/^[+-]/, ''))) return undefined;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
+  return Number(t);
+}
+
+export class FlagSet {
+  private readonly defs = new Map<string, FlagDef>();
+  private readonly values = new Map<string, FlagValue>();
+  private readonly given = new Set<string>();
+  positionals: string[] = [];
+
+  constructor(readonly name: string) {}
+
+  string(name: string, def: string, usage: string, hidden = false): this {
+    return this.define({ name, kind: 'string', usage, defValue: def, hidden }, def);
+  }
+
+  bool(name: string, def: boolean, usage: string, hidden = false): this {
+    return this.define({ name, kind: 'bool', usage, defValue: String(def), hidden }, def);
+  }
+
+  int(name: string, def: number, usage: string, hidden = false): this {
+    return this.define({ name, kind: 'int', usage, defValue: String(def), hidden }, def);
+  }
+
+  float(name: string, def: number, usage: string, hidden = false): this {
+    return this.define({ name, kind: 'float', usage, defValue: String(def), hidden }, def);
+  }
+
+  private define(def: FlagDef, value: FlagValue): this {
+    this.defs.set(def.name, def);
+    this.values.set(def.name, value);
+    return this;
+  }
+
+  /** Flags in Go's VisitAll order: sorted by name. */
+  list(): FlagDef[] {
+    return [...this.defs.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  has(name: string): boolean {
+    return this.defs.has(name);
+  }
+
+  /** True when the flag appeared on the command line (even as `--x=`). */
+  isSet(name: string): boolean {
+    return this.given.has(name);
+  }
+
+  getString(name: string): string {
+    return this.values.get(name) as string;
+  }
+
+  getBool(name: string): boolean {
+    return this.values.get(name) as boolean;
+  }
+
+  getNumber(name: string): number {
+    return this.values.get(name) as number;
+  }
+
+  /** Parses `args`; throws FlagError or HelpRequested as Go's ContinueOnError would return them. */
+  parse(args: readonly string[]): void {
+    let rest = [...args];
+    for (;;) {
+      if (rest.length === 0) break;
+      const s = rest[0]!;
+      if (s.length < 2 || s[0] !== '-') break;
+      let minuses = 1;
+      if (s[1] === '-') {
+        minuses = 2;
+        if (s.length === 2) {
+          rest = rest.slice(1);
+          break;
+        }
+      }
+      let name = s.slice(minuses);
+      if (name.length === 0 || name[0] === '-' || name[0] === '=') {
+        throw new FlagError(`bad flag syntax: ${s}`);
+      }
+      rest = rest.slice(1);
+      let value: string | undefined;
+      const eq = name.indexOf('=');
+      if (eq > 0) {
+        value = name.slice(eq + 1);
+        name = name.slice(0, eq);
+      }
+      const def = this.defs.get(name);
+      if (!def) {
+        if (name === 'help' || name === 'h') throw new HelpRequested();
+        throw new FlagError(`flag provided but not defined: -${name}`);
+      }
+      if (def.kind === 'bool') {
+        if (value !== undefined) {
+          const b = BOOL_WORDS[value];
+          if (b === undefined) throw new FlagError(`invalid boolean value "${value}" for -${name}: parse error`);
+          this.values.set(name, b);
+        } else {
+          this.values.set(name, true);
+        }
+      } else {
+        if (value === undefined && rest.length > 0) {
+          value = rest[0]!;
+          rest = rest.slice(1);
+        }
+        if (value === undefined) throw new FlagError(`flag needs an argument: -${name}`);
+        this.values.set(name, this.convert(def, value));
+      }
+      this.given.add(name);
+    }
+    this.positionals = rest;
+  }
+
+  private convert(def: FlagDef, value: string): FlagValue {
+    if (def.kind === 'string') return value;
+    const n = def.kind === 'int' ? parseGoInt(value) : parseGoFloat(value);
+    if (n === undefined) throw new FlagError(`invalid value "${value}" for flag -${def.name}: parse error`);
+    return n;
+  }
+
+  /**
+   * Go's PrintDefaults layout, used for the global flag set's `Usage of …`
+   * text on stderr: `  -name type` then the usage on an indented line.
+   */
+  printDefaults(): string {
+    let out = '';
+    for (const def of this.list()) {
+      if (def.hidden) continue;
+      let line = `  -${def.name}`;
+      const typeName = def.kind === 'bool' ? '' : def.kind;
+      if (typeName) line += ` ${typeName}`;
+      line += line.length <= 4 ? '\t' : '\n    \t';
+      line += def.usage.replaceAll('\n', '\n    \t');
+      if (!isZeroDefault(def)) {
+        line += def.kind === 'string' ? ` (default ${JSON.stringify(def.defValue)})` : ` (default ${def.defValue})`;
+      }
+      out += line + '\n';
+    }
+    return out;
+  }
+}
+
+function isZeroDefault(def: FlagDef): boolean {
+  return def.defValue === '' || def.defValue === 'false' || def.defValue === '0';
+}

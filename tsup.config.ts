@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+// One ESM bundle per entry, with shared chunks: the CLI entry stays small so
+// `--version` and help start fast, and each command family loads on demand.
+export default defineConfig({
+  entry: { cli: 'src/cli/main.ts' },
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+  dts: false,
+});
