@@ -1,0 +1,156 @@
+// Versioned schema migrations, defined in code and run by Kysely's Migrator
+// on every start (it takes a lock, so several `serve` processes may race).
+// Never edit a released migration: add the next one.
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Engine } from './connect.js';
+
+function migrations(engine: Engine): Record<string, Migration> {
+  const autoId = engine === 'postgres' ? 'bigserial' : 'integer';
+  return {
+    '0001_initial': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+
+        // Hawk replay store, shared by every replica; pruned after the skew window.
+        await db.schema
+          .createTable('nonces')
+          .addColumn('user_name', 'text', (c) => c.notNull())
+          .addColumn('nonce', 'text', (c) => c.notNull())
+          .addColumn('ts', 'bigint', (c) => c.notNull())
+          .addColumn('seen_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('nonces_pk', ['user_name', 'nonce', 'ts'])
+          .execute();
+        await db.schema.createIndex('nonces_seen_at').on('nonces').column('seen_at').execute();
+
+        await db.schema
+          .createTable('apps')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('channels')
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('publish', 'integer', (c) => c.notNull())
+          .addColumn('upstream', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('channels_pk', ['app_id', 'label'])
+          .execute();
+
+        await db.schema
+          .createTable('packages')
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('sha1_sum', 'text', (c) => c.notNull())
+          .addColumn('sha256_sum', 'text', (c) => c.notNull())
+          .addColumn('metadata_signature_rsa', 'text', (c) => c.notNull())
+          .addColumn('metadata_size', 'text', (c) => c.notNull())
+          .addColumn('release_notes', 'text', (c) => c.notNull())
+          .addColumn('required', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('packages_pk', ['app_id', 'version'])
+          .execute();
+
+        await db.schema
+          .createTable('groups')
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('channel_id', 'text', (c) => c.notNull())
+          .addColumn('oem_blacklist', 'text', (c) => c.notNull())
+          .addColumn('updates_paused', 'integer', (c) => c.notNull())
+          .addColumn('update_percent', 'double precision', (c) => c.notNull())
+          .addColumn('update_count', 'integer', (c) => c.notNull())
+          .addColumn('update_interval', 'integer', (c) => c.notNull())
+          .addColumn('update_pooling', 'integer', (c) => c.notNull())
+          .addColumn('rollout_active', 'integer', (c) => c.notNull())
+          .addColumn('rollout_started_at', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('groups_pk', ['app_id', 'id'])
+          .execute();
+
+        await db.schema
+          .createTable('rollout_frames')
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('group_id', 'text', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('percent', 'double precision', (c) => c.notNull())
+          .addColumn('duration', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rollout_frames_pk', ['app_id', 'group_id', 'position'])
+          .execute();
+
+        await db.schema
+          .createTable('upstreams')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('instances')
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('group_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('oem', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('error_code', 'integer')
+          .addColumn('last_event_type', 'integer')
+          .addColumn('last_event_result', 'integer')
+          .addColumn('granted_version', 'text')
+          .addColumn('granted_at', 'bigint')
+          .addColumn('last_seen', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('instances_pk', ['app_id', 'id'])
+          .execute();
+        // appversions / clientupdates / the group's version mix.
+        await db.schema.createIndex('instances_group_version').on('instances').columns(['app_id', 'group_id', 'version']).execute();
+        await db.schema.createIndex('instances_group_seen').on('instances').columns(['app_id', 'group_id', 'last_seen']).execute();
+        await db.schema.createIndex('instances_seen').on('instances').column('last_seen').execute();
+        await db.schema.createIndex('instances_machine').on('instances').column('id').execute();
+        // Rate limit: grants in a group within the last interval.
+        await db.schema.createIndex('instances_group_granted').on('instances').columns(['app_id', 'group_id', 'granted_at']).execute();
+
+        await db.schema
+          .createTable('events')
+          .addColumn('id', autoId, (c) => c.primaryKey())
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('group_id', 'text', (c) => c.notNull())
+          .addColumn('instance_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('previous_version', 'text', (c) => c.notNull())
+          .addColumn('event_type', 'integer', (c) => c.notNull())
+          .addColumn('event_result', 'integer', (c) => c.notNull())
+          .addColumn('error_code', 'integer')
+          .addColumn('install_source', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // Covering index for both rollups (versions and events) over a time range:
+        // the scan never touches the table, which matters at 10M events.
+        await db.schema
+          .createIndex('events_rollup')
+          .on('events')
+          .columns(['app_id', 'group_id', 'created_at', 'version', 'event_type', 'event_result', 'instance_id'])
+          .execute();
+        await db.schema.createIndex('events_instance').on('events').columns(['instance_id', 'created_at']).execute();
+      },
+    },
+  };
+}
+
+export function migrationProvider(engine: Engine): MigrationProvider {
+  return { getMigrations: async () => migrations(engine) };
+}
