@@ -67,7 +67,10 @@ export function decodeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new DecodeError(goJsonSyntaxError(text));
+    const scan = scanJson(text);
+    // Go's Decoder reads one value and leaves whatever follows it unread
+    if (scan.error === undefined) return JSON.parse(text.slice(0, scan.end));
+    throw new DecodeError(scan.error);
   }
 }
 
@@ -79,8 +82,16 @@ function quoteChar(c: string): string {
   return `'${c}'`;
 }
 
-/** Finds the first syntax error the way Go's json scanner reports it. */
+/** The syntax error Go's json scanner reports for `text` as a whole document. */
 export function goJsonSyntaxError(text: string): string {
+  const scan = scanJson(text);
+  if (scan.error !== undefined) return scan.error;
+  const rest = text.slice(scan.end).trimStart();
+  return rest ? `invalid character ${quoteChar(rest[0]!)} after top-level value` : 'unexpected end of JSON input';
+}
+
+/** Scans the first JSON value: where it ends, or the first syntax error as Go words it. */
+function scanJson(text: string): { end: number; error?: string } {
   let i = 0;
   const n = text.length;
   class Stop extends Error {}
@@ -216,13 +227,11 @@ export function goJsonSyntaxError(text: string): string {
   };
   try {
     ws();
-    if (i >= n) return 'EOF';
+    if (i >= n) return { end: i, error: 'EOF' };
     value();
-    ws();
-    if (i < n) return `invalid character ${quoteChar(text[i]!)} after top-level value`;
-    return 'unexpected end of JSON input';
+    return { end: i };
   } catch (e) {
-    if (e instanceof Stop) return e.message;
+    if (e instanceof Stop) return { end: i, error: e.message };
     throw e;
   }
 }

@@ -35,20 +35,13 @@ const BOOL_WORDS: Record<string, boolean> = {
 
 /** strconv.ParseInt(s, 0, 64): optional sign, 0x/0o/0b/0 prefixes, `_` separators. */
 export function parseGoInt(text: string): number | undefined {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)$/.exec(text);
+  // underscores may only separate digits (or follow a base prefix), as in Go literals
+  const m = /^([+-]?)(0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[oO]_?[0-7]+(?:_[0-7]+)*|0[bB]_?[01]+(?:_[01]+)*|0_?[0-7]+(?:_[0-7]+)*|[1-9][0-9]*(?:_[0-9]+)*|0)$/.exec(text);
   if (!m) return undefined;
-  const sign = m[1] === '-' ? -1n : 1n;
-  let body = m[2]!;
-  if (body.includes('_')) {
-    // Go only allows underscores between digits when a base prefix is present
-    if (!/^0[xXoObB]?(_?[0-9a-fA-F]+)+$/.test(body)) return undefined;
-    body = body.replace(/_/g, '');
-  }
-  let value: bigint;
-  if (/^0[oO]/.test(body)) value = BigInt('0o' + body.slice(2));
-  else if (/^0[0-7]+$/.test(body)) value = BigInt('0o' + body.slice(1));
-  else value = BigInt(body);
-  value *= sign;
+  let body = m[2]!.replace(/_/g, '');
+  if (/^0[0-7]+$/.test(body)) body = '0o' + body.slice(1);
+  let value = BigInt(body);
+  if (m[1] === '-') value = -value;
   if (value > 9223372036854775807n || value < -9223372036854775808n) return undefined;
   return Number(value);
 }
