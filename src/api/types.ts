@@ -39,6 +39,8 @@ export interface ChannelRequest {
   label?: string;
   publish?: boolean;
   version?: string;
+  /** Service extension: URL of the upstream this channel follows (see upstream sync). */
+  upstream?: string;
 }
 export interface ChannelListResp {
   items?: AppChannel[];
@@ -211,3 +213,12 @@ export interface InstanceQuery {
 
 /** Path prefix of the v1 API below the server URL. */
 export const API_BASE_PATH = '/_ah/api/update/v1/';
+
+/** Reply of `POST /package-upload` (service extension; the original replied with an empty body). */
+export interface PackageUploadResp {
+  name?: string;
+  url?: string;
+  size?: Int64String;
+  sha1Sum?: string;
+  sha256Sum?: string;
+}

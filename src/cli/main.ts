@@ -51,6 +51,11 @@ export async function main(program: string, argv: string[], io: MainIO): Promise
       out.write(`${program}: unknown subcommand: "${name}"\nRun '${program} --help' for usage.\n`);
       return ExitCode.NO_COMMAND;
     }
+    if (entry.name === 'serve') {
+      // the service has its own settings (flags, environment, YAML file)
+      const { serveMain } = await import('../server/main.js');
+      return await serveMain(rest);
+    }
     const deps = await makeDeps(program, resolveGlobals(globals, io.env), out, io, entry.name);
     const spec = await entry.load();
     const { execute } = await import('./dispatch.js');
@@ -71,8 +76,8 @@ async function makeDeps(
   io: MainIO,
   command: string,
 ): Promise<Deps & { closeClient(): Promise<void> }> {
-  // help and serve never talk to the API: skip loading the HTTP client for them
-  const needsClient = command !== 'help' && command !== 'serve';
+  // help never talks to the API: skip loading the HTTP client for it
+  const needsClient = command !== 'help';
   const clientModule = needsClient ? await import('../api/client.js') : undefined;
   let client: import('../api/client.js').ApiClient | undefined;
   const trace = io.env['UPDATECTL_TRACE_HTTP'] ? (text: string) => io.stderr.write(text) : undefined;

@@ -1,5 +1,6 @@
-// `serve`: runs the update service. Its options follow the service's own
-// conventions (see docs/server.md), so they are parsed by the server entry.
+// `serve`: runs the update service. The dispatcher hands its arguments to the
+// server's own entry point (its settings are flags, environment and YAML, see
+// docs/server.md); this spec only gives `help serve` something to show.
 import type { CommandSpec } from '../command.js';
 
 export const serve: CommandSpec = {

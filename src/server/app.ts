@@ -1,0 +1,128 @@
+// The HTTP application: Fastify with the v1 API under /_ah/api/update/v1/,
+// Hawk on everything but public/* and util/uuid, Google-shaped errors, and
+// JSON bodies accepted whatever (or no) content type the client sends.
+import fastifyMultipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { API_BASE_PATH } from '../api/types.js';
+import { verifyHawk } from './auth/hawk-verify.js';
+import type { ServerContext } from './context.js';
+import { ApiError, badRequest, internalError, notFound } from './http/errors.js';
+import { adminRoutes } from './routes/admin.js';
+import { appRoutes } from './routes/apps.js';
+import { channelRoutes, publicChannelRoutes } from './routes/channels.js';
+import { groupRoutes } from './routes/groups.js';
+import { instanceRoutes } from './routes/instances.js';
+import { packageRoutes, publicPackageRoutes } from './routes/packages.js';
+import { payloadRoutes } from './routes/payloads.js';
+import { systemRoutes } from './routes/system.js';
+import { upstreamRoutes } from './routes/upstreams.js';
+import { utilRoutes } from './routes/util.js';
+
+const API_PREFIX = API_BASE_PATH.replace(/\/$/, '');
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The Hawk user of an authenticated request. */
+    hawkUser?: string;
+  }
+}
+
+export interface AppOptions {
+  https?: { cert: Buffer; key: Buffer };
+}
+
+export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const serverOptions: FastifyServerOptions = {
+    logger: {
+      level: ctx.config.logLevel,
+      // Keys never reach the log: no headers are serialised, and these are redacted if ever logged.
+      redact: ['req.headers.authorization', 'headers.authorization', 'token', 'key'],
+    },
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: ctx.config.trustProxy,
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
+    // update_engine and watch keep connections open between polls.
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+  } as FastifyServerOptions;
+  const app = (opts.https ? Fastify({ ...serverOptions, https: opts.https } as FastifyServerOptions) : Fastify(serverOptions)) as FastifyInstance;
+
+  // The Go client sends `application/json`, but JSON is accepted under any or no
+  // content type; an empty body is no body. Multipart is left to @fastify/multipart.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', '*'], { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(badRequest(`invalid JSON body: ${(err as Error).message}`), undefined);
+    }
+  });
+  await app.register(fastifyMultipart);
+
+  const requireHawk = async (req: FastifyRequest) => {
+    req.hawkUser = await verifyHawk(
+      ctx.store,
+      {
+        method: req.method,
+        rawUrl: req.raw.url ?? req.url,
+        hostHeader: req.headers.host,
+        protocol: req.protocol,
+        authorization: req.headers.authorization,
+      },
+      { baseUrl: ctx.config.baseUrl },
+    );
+  };
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
+    let apiError: ApiError;
+    if (err instanceof ApiError) apiError = err;
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') apiError = new ApiError(413, 'requestTooLarge', 'request body too large');
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') apiError = new ApiError(415, 'unsupportedMediaType', err.message);
+    else if (err.validation) apiError = badRequest(err.message);
+    else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) apiError = new ApiError(err.statusCode, 'badRequest', err.message);
+    else {
+      req.log.error({ err }, 'request failed');
+      apiError = internalError();
+    }
+    if (apiError.status >= 500) req.log.warn({ status: apiError.status, reason: apiError.reason }, apiError.message);
+    return reply.code(apiError.status).headers(apiError.headers).type('application/json; charset=utf-8').send(apiError.body());
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const e = notFound(req.url.startsWith(API_PREFIX) ? 'method' : 'page');
+    return reply.code(404).type('application/json; charset=utf-8').send(e.body());
+  });
+
+  // The v1 API. Public listings and util/uuid need no signature.
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', async (req) => {
+        const alt = (req.query as Record<string, unknown>).alt;
+        if (alt !== undefined && alt !== 'json') throw badRequest(`unsupported alt=${String(alt)}: only json`);
+      });
+      await api.register(async (open) => {
+        publicChannelRoutes(open, ctx);
+        publicPackageRoutes(open, ctx);
+        utilRoutes(open);
+      });
+      await api.register(async (signed) => {
+        signed.addHook('onRequest', requireHawk);
+        adminRoutes(signed, ctx);
+        appRoutes(signed, ctx);
+        channelRoutes(signed, ctx);
+        packageRoutes(signed, ctx);
+        groupRoutes(signed, ctx);
+        instanceRoutes(signed, ctx);
+        upstreamRoutes(signed, ctx);
+      });
+    },
+    { prefix: API_PREFIX },
+  );
+
+  systemRoutes(app, ctx, requireHawk);
+  payloadRoutes(app, ctx, requireHawk);
+  return app;
+}

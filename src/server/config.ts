@@ -1,0 +1,149 @@
+// Settings of `updateservicectl serve`: each has a flag, an environment
+// variable (the CoreUpdate name) and a key in the YAML file given by --config.
+// A flag beats the environment, which beats the file.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+
+export interface ServerConfig {
+  /** host:port; `:8000` listens on every interface. */
+  listen: string;
+  /** Published base URL (behind a proxy); default: taken from each request. */
+  baseUrl?: string;
+  dataDir: string;
+  /** `postgres://…` selects PostgreSQL; default: SQLite in the data dir. */
+  dbUrl?: string;
+  packagesDir: string;
+  enablePackageUploads: boolean;
+  /** Seconds between upstream syncs; 0 = off. */
+  upstreamSyncInterval: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Key for `admin` when the first start creates it; default random. */
+  adminKey?: string;
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: string;
+  /** Trust X-Forwarded-* headers (behind a load balancer). */
+  trustProxy: boolean;
+  /** Called when `admin` is created (first start, /admin/v1/init) with its key. */
+  onAdminKey?: (key: string) => void;
+}
+
+interface SettingSpec {
+  key: keyof ServerConfig;
+  flag: string;
+  env: string;
+  type: 'string' | 'boolean' | 'number';
+}
+
+export const SETTINGS: SettingSpec[] = [
+  { key: 'listen', flag: 'listen', env: 'LISTEN_ADDRESS', type: 'string' },
+  { key: 'baseUrl', flag: 'base-url', env: 'BASE_URL', type: 'string' },
+  { key: 'dataDir', flag: 'data-dir', env: 'DATA_DIR', type: 'string' },
+  { key: 'dbUrl', flag: 'db-url', env: 'DB_URL', type: 'string' },
+  { key: 'packagesDir', flag: 'packages-dir', env: 'STATIC_PACKAGES_DIR', type: 'string' },
+  { key: 'enablePackageUploads', flag: 'enable-package-uploads', env: 'ENABLE_PACKAGE_UPLOADS', type: 'boolean' },
+  { key: 'upstreamSyncInterval', flag: 'upstream-sync-interval', env: 'UPSTREAM_SYNC_INTERVAL', type: 'number' },
+  { key: 'tlsCert', flag: 'tls-cert', env: 'TLS_CERT_FILE', type: 'string' },
+  { key: 'tlsKey', flag: 'tls-key', env: 'TLS_KEY_FILE', type: 'string' },
+  { key: 'adminKey', flag: 'admin-key', env: 'ADMIN_KEY', type: 'string' },
+  { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string' },
+  { key: 'trustProxy', flag: 'trust-proxy', env: 'TRUST_PROXY', type: 'boolean' },
+];
+
+export const DEFAULT_DATA_DIR = './updateservice-data';
+
+export class ConfigError extends Error {}
+
+const squash = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+
+function coerce(spec: SettingSpec, value: unknown, source: string): unknown {
+  if (value === undefined || value === null) return undefined;
+  switch (spec.type) {
+    case 'string':
+      return String(value);
+    case 'boolean': {
+      if (typeof value === 'boolean') return value;
+      const s = String(value).trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+      if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+      throw new ConfigError(`${source}: invalid boolean ${JSON.stringify(value)} for ${spec.flag}`);
+    }
+    case 'number': {
+      const n = typeof value === 'number' ? value : Number(String(value).trim());
+      if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${source}: invalid number ${JSON.stringify(value)} for ${spec.flag}`);
+      return n;
+    }
+  }
+}
+
+/** Reads the YAML file: keys may be the flag name, its camelCase, or the variable name. */
+export function readConfigFile(file: string): Partial<ServerConfig> {
+  let doc: unknown;
+  try {
+    doc = YAML.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file ${file}: expected a mapping of settings`);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+    const spec = SETTINGS.find((s) => squash(s.flag) === squash(k) || squash(s.env) === squash(k));
+    if (!spec) throw new ConfigError(`config file ${file}: unknown setting "${k}"`);
+    out[spec.key] = coerce(spec, v, `config file ${file}`);
+  }
+  return out as Partial<ServerConfig>;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv): Partial<ServerConfig> {
+  const out: Record<string, unknown> = {};
+  for (const spec of SETTINGS) {
+    const v = env[spec.env];
+    if (v !== undefined && v !== '') out[spec.key] = coerce(spec, v, `environment ${spec.env}`);
+  }
+  return out as Partial<ServerConfig>;
+}
+
+/** Flag values (already typed by the parser) over env over file, then defaults. */
+export function resolveConfig(layers: { flags?: Partial<ServerConfig>; env?: Partial<ServerConfig>; file?: Partial<ServerConfig> }): ServerConfig {
+  const merged: Partial<ServerConfig> = { ...layers.file, ...layers.env };
+  for (const [k, v] of Object.entries(layers.flags ?? {})) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+  return withDefaults(merged);
+}
+
+export function withDefaults(c: Partial<ServerConfig>): ServerConfig {
+  const dataDir = c.dataDir || DEFAULT_DATA_DIR;
+  const config: ServerConfig = {
+    ...c,
+    listen: c.listen || ':8000',
+    dataDir,
+    packagesDir: c.packagesDir || path.join(dataDir, 'packages'),
+    enablePackageUploads: c.enablePackageUploads ?? false,
+    upstreamSyncInterval: c.upstreamSyncInterval ?? 0,
+    logLevel: c.logLevel || 'info',
+    trustProxy: c.trustProxy ?? false,
+  };
+  if (!!config.tlsCert !== !!config.tlsKey) throw new ConfigError('--tls-cert and --tls-key go together');
+  if (config.baseUrl) {
+    try {
+      const u = new URL(config.baseUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    } catch {
+      throw new ConfigError(`invalid base URL ${JSON.stringify(config.baseUrl)}`);
+    }
+    config.baseUrl = config.baseUrl.replace(/\/+$/, '');
+  }
+  parseListen(config.listen);
+  return config;
+}
+
+/** `:8000` → all interfaces; `127.0.0.1:0`, `[::1]:8000`, `localhost:8000`. */
+export function parseListen(listen: string): { host?: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen.trim());
+  if (!m) throw new ConfigError(`invalid listen address ${JSON.stringify(listen)}: expected host:port`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new ConfigError(`invalid port in ${JSON.stringify(listen)}`);
+  const host = m[1] ?? m[2];
+  return { host: host || undefined, port };
+}

@@ -1,0 +1,38 @@
+// Errors in Google's JSON shape, as the original service (Cloud Endpoints)
+// sent them and as the CLI prints them: `googleapi: Error 404: app not found, notFound`.
+import type { GoogleErrorBody, GoogleErrorItem } from '../../api/types.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly location?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  body(): GoogleErrorBody {
+    const item: GoogleErrorItem = { domain: 'global', reason: this.reason, message: this.message };
+    if (this.location) {
+      item.location = this.location;
+      item.locationType = 'parameter';
+    }
+    return { error: { code: this.status, message: this.message, errors: [item] } };
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'notFound', `${what} not found`);
+export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+/** 400 naming the offending field. */
+export const invalid = (field: string, message: string) => new ApiError(400, 'invalid', `invalid ${field}: ${message}`, field);
+export const required = (field: string) => new ApiError(400, 'required', `${field} is required`, field);
+export const badRequest = (message: string) => new ApiError(400, 'badRequest', message);
+export const unauthorized = (message: string, wwwAuthenticate: string) =>
+  new ApiError(401, 'authError', message, 'Authorization', { 'www-authenticate': wwwAuthenticate });
+
+export function internalError(): ApiError {
+  return new ApiError(500, 'backendError', 'Internal Server Error');
+}

@@ -1,0 +1,78 @@
+// Starts the service: opens (and migrates) the database, creates `admin` on an
+// empty one, listens, and runs the periodic jobs (nonce pruning, upstream sync).
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app.js';
+import { NONCE_RETENTION_MS } from './auth/hawk-verify.js';
+import { parseListen, withDefaults, type ServerConfig } from './config.js';
+import { openStore, type Store } from './db/connect.js';
+import { pruneNonces } from './store/nonces.js';
+import { createInitialAdmin } from './store/users.js';
+import { describeSync, syncUpstreams } from './sync/upstream-sync.js';
+
+export interface RunningServer {
+  /** Base URL to reach the service, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  port: number;
+  /** The key of `admin` when this start created it (empty database). */
+  adminKey?: string;
+  /** The open database (tests and tools read it directly). */
+  store: Store;
+  /** Stops accepting connections, finishes in-flight requests, closes the database. */
+  close(): Promise<void>;
+}
+
+export type StartConfig = Partial<ServerConfig>;
+
+export async function startServer(input: StartConfig = {}): Promise<RunningServer> {
+  const config = withDefaults(input);
+  const store = await openStore({ dbUrl: config.dbUrl, dataDir: config.dataDir });
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    const adminKey = await createInitialAdmin(store.db, config.adminKey);
+    if (adminKey) config.onAdminKey?.(adminKey);
+
+    const https = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
+    const app = await buildApp({ store, config }, { https });
+    const { host, port } = parseListen(config.listen);
+    await app.listen({ host: host ?? '::', port });
+
+    const address = app.server.address() as AddressInfo;
+    const shownHost = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    const url = `${https ? 'https' : 'http'}://${shownHost}:${address.port}`;
+
+    const every = (ms: number, job: () => Promise<void>) => {
+      const t = setInterval(() => void job().catch((err) => app.log.warn({ err }, 'periodic job failed')), ms);
+      t.unref();
+      timers.push(t);
+    };
+    every(60_000, () => pruneNonces(store.db, NONCE_RETENTION_MS));
+    if (config.upstreamSyncInterval > 0) {
+      every(config.upstreamSyncInterval * 1000, async () => {
+        const result = await syncUpstreams(store);
+        app.log.info({ result }, describeSync(result));
+      });
+    }
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port: address.port,
+      adminKey,
+      store,
+      close: () =>
+        (closing ??= (async () => {
+          for (const t of timers) clearInterval(t);
+          try {
+            await app.close();
+          } finally {
+            await store.close();
+          }
+        })()),
+    };
+  } catch (err) {
+    for (const t of timers) clearInterval(t);
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,107 @@
+// Applications, channels and packages.
+import type { Db } from '../db/tx.js';
+import type { AppRow, ChannelRow, PackageRow } from '../db/schema.js';
+
+export const getApp = (db: Db, id: string): Promise<AppRow | undefined> =>
+  db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const listApps = (db: Db): Promise<AppRow[]> =>
+  db.selectFrom('apps').selectAll().orderBy('created_at').orderBy('id').execute();
+
+export async function insertApp(db: Db, row: AppRow): Promise<void> {
+  await db.insertInto('apps').values(row).execute();
+}
+
+export async function updateApp(db: Db, id: string, set: Partial<Pick<AppRow, 'label' | 'description'>>): Promise<void> {
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('apps').set(set).where('id', '=', id).execute();
+}
+
+/** Removes an app and everything that belongs to it, history included. */
+export async function deleteAppCascade(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('rollout_frames').where('app_id', '=', id).execute();
+  await db.deleteFrom('groups').where('app_id', '=', id).execute();
+  await db.deleteFrom('channels').where('app_id', '=', id).execute();
+  await db.deleteFrom('packages').where('app_id', '=', id).execute();
+  await db.deleteFrom('events').where('app_id', '=', id).execute();
+  await db.deleteFrom('instances').where('app_id', '=', id).execute();
+  await db.deleteFrom('apps').where('id', '=', id).execute();
+}
+
+// ---- channels
+
+export const getChannel = (db: Db, appId: string, label: string): Promise<ChannelRow | undefined> =>
+  db.selectFrom('channels').selectAll().where('app_id', '=', appId).where('label', '=', label).executeTakeFirst();
+
+export const listChannels = (db: Db, appId: string): Promise<ChannelRow[]> =>
+  db.selectFrom('channels').selectAll().where('app_id', '=', appId).orderBy('created_at').orderBy('label').execute();
+
+export const listPublishedChannels = (db: Db): Promise<ChannelRow[]> =>
+  db.selectFrom('channels').selectAll().where('publish', '=', 1).orderBy('app_id').orderBy('created_at').orderBy('label').execute();
+
+export async function insertChannel(db: Db, row: ChannelRow): Promise<void> {
+  await db.insertInto('channels').values(row).execute();
+}
+
+export async function updateChannel(
+  db: Db,
+  appId: string,
+  label: string,
+  set: Partial<Pick<ChannelRow, 'version' | 'publish' | 'upstream'>>,
+): Promise<void> {
+  await db.updateTable('channels').set(set).where('app_id', '=', appId).where('label', '=', label).execute();
+}
+
+export async function deleteChannel(db: Db, appId: string, label: string): Promise<void> {
+  await db.deleteFrom('channels').where('app_id', '=', appId).where('label', '=', label).execute();
+}
+
+export const channelsOnVersion = (db: Db, appId: string, version: string): Promise<ChannelRow[]> =>
+  db.selectFrom('channels').selectAll().where('app_id', '=', appId).where('version', '=', version).execute();
+
+// ---- packages
+
+export const getPackage = (db: Db, appId: string, version: string): Promise<PackageRow | undefined> =>
+  db.selectFrom('packages').selectAll().where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
+
+export function listPackages(db: Db, appId: string, version?: string): Promise<PackageRow[]> {
+  let q = db.selectFrom('packages').selectAll().where('app_id', '=', appId);
+  if (version) q = q.where('version', '=', version);
+  return q.execute();
+}
+
+/** Packages named by a published channel: what `public/packages` offers. */
+export function listPublishedPackages(db: Db): Promise<PackageRow[]> {
+  return db
+    .selectFrom('packages')
+    .selectAll('packages')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('channels')
+          .select('channels.label')
+          .whereRef('channels.app_id', '=', 'packages.app_id')
+          .whereRef('channels.version', '=', 'packages.version')
+          .where('channels.publish', '=', 1),
+      ),
+    )
+    .orderBy('packages.app_id')
+    .execute();
+}
+
+export async function insertPackage(db: Db, row: PackageRow): Promise<void> {
+  await db.insertInto('packages').values(row).execute();
+}
+
+/** Adds a package unless that version exists; true when added (upstream sync). */
+export async function insertPackageIfMissing(db: Db, row: PackageRow): Promise<boolean> {
+  const res = await db
+    .insertInto('packages')
+    .values(row)
+    .onConflict((oc) => oc.columns(['app_id', 'version']).doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export async function deletePackage(db: Db, appId: string, version: string): Promise<void> {
+  await db.deleteFrom('packages').where('app_id', '=', appId).where('version', '=', version).execute();
+}

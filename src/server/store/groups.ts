@@ -1,0 +1,44 @@
+// Groups and their rollout frames.
+import type { Store } from '../db/connect.js';
+import type { Db } from '../db/tx.js';
+import { lockForUpdate } from '../db/tx.js';
+import type { FrameRow, GroupRow } from '../db/schema.js';
+
+export function getGroup(db: Db, appId: string, id: string, lock?: Store): Promise<GroupRow | undefined> {
+  const q = db.selectFrom('groups').selectAll().where('app_id', '=', appId).where('id', '=', id);
+  return (lock ? lockForUpdate(lock, q) : q).executeTakeFirst();
+}
+
+export const listGroups = (db: Db, appId: string): Promise<GroupRow[]> =>
+  db.selectFrom('groups').selectAll().where('app_id', '=', appId).orderBy('created_at').orderBy('id').execute();
+
+export async function insertGroup(db: Db, row: GroupRow): Promise<void> {
+  await db.insertInto('groups').values(row).execute();
+}
+
+export async function updateGroup(db: Db, appId: string, id: string, set: Partial<Omit<GroupRow, 'app_id' | 'id' | 'created_at'>>): Promise<void> {
+  await db.updateTable('groups').set(set).where('app_id', '=', appId).where('id', '=', id).execute();
+}
+
+export async function deleteGroup(db: Db, appId: string, id: string): Promise<void> {
+  await db.deleteFrom('rollout_frames').where('app_id', '=', appId).where('group_id', '=', id).execute();
+  await db.deleteFrom('groups').where('app_id', '=', appId).where('id', '=', id).execute();
+}
+
+export const listFrames = (db: Db, appId: string, groupId: string): Promise<FrameRow[]> =>
+  db
+    .selectFrom('rollout_frames')
+    .selectAll()
+    .where('app_id', '=', appId)
+    .where('group_id', '=', groupId)
+    .orderBy('position')
+    .execute();
+
+export async function replaceFrames(db: Db, appId: string, groupId: string, frames: { percent: number; duration: number }[]): Promise<void> {
+  await db.deleteFrom('rollout_frames').where('app_id', '=', appId).where('group_id', '=', groupId).execute();
+  // Insert in slices: SQLite caps bound parameters per statement.
+  for (let i = 0; i < frames.length; i += 100) {
+    const slice = frames.slice(i, i + 100).map((f, k) => ({ app_id: appId, group_id: groupId, position: i + k, ...f }));
+    await db.insertInto('rollout_frames').values(slice).execute();
+  }
+}

@@ -1,0 +1,51 @@
+// Users and their Hawk keys. Keys are stored as issued: Hawk needs the raw key
+// on the server to recompute MACs, so it cannot be hashed.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/tx.js';
+import type { UserRow } from '../db/schema.js';
+
+/** 32 hex characters, the shape of the original service's keys. */
+export function newKey(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export const getUser = (db: Db, name: string): Promise<UserRow | undefined> =>
+  db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
+
+export const listUsers = (db: Db): Promise<UserRow[]> =>
+  db.selectFrom('users').selectAll().orderBy('created_at').orderBy('name').execute();
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Inserts unless the name exists; true when this call created it (safe across replicas). */
+export async function insertUser(db: Db, name: string, key: string): Promise<boolean> {
+  const res = await db
+    .insertInto('users')
+    .values({ name, key, created_at: Date.now() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export async function setUserKey(db: Db, name: string, key: string): Promise<boolean> {
+  const res = await db.updateTable('users').set({ key }).where('name', '=', name).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function deleteUser(db: Db, name: string): Promise<boolean> {
+  const res = await db.deleteFrom('users').where('name', '=', name).executeTakeFirst();
+  return Number(res.numDeletedRows) === 1;
+}
+
+/**
+ * Creates `admin` when the database has no user at all. Returns the key when
+ * this call created it (only one replica wins a race on an empty database).
+ */
+export async function createInitialAdmin(db: Db, key?: string): Promise<string | undefined> {
+  if ((await countUsers(db)) > 0) return undefined;
+  const adminKey = key || newKey();
+  return (await insertUser(db, 'admin', adminKey)) ? adminKey : undefined;
+}
