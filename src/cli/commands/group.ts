@@ -1,3 +1,321 @@
-import type { CommandSpec } from '../command.js';
+// `group`: list, create, delete and change the groups of an application,
+// read their request rollups and set their update percentage. `group update`
+// also takes the 1.4.0 rate-limit flags (--update-count/--update-interval).
+import type { ApiClient } from '../../api/client.js';
+import type { Group, GroupRequestsRollup } from '../../api/types.js';
+import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
+import type { FlagSet } from '../flags.js';
+import { goFixed, goFloat } from '../output.js';
+import type { TabWriter } from '../tabwriter.js';
 
-export const group: CommandSpec = { name: 'group', summary: '' };
+type GroupDeps = { client: ApiClient; out: TabWriter };
+
+export interface GroupRef {
+  appId: string;
+  groupId: string;
+}
+
+/** The 1.4.0 int flags use -1 for "not given", as the original did. */
+export const NOT_GIVEN = -1;
+
+/** Every Group field of both API generations, in the original's JSON order. */
+const GROUP_FIELDS = [
+  'appId',
+  'channelId',
+  'id',
+  'label',
+  'oemBlacklist',
+  'rolloutActive',
+  'updateCount',
+  'updateInterval',
+  'updatePercent',
+  'updatePooling',
+  'updatesPaused',
+] as const satisfies readonly (keyof Group)[];
+
+function isZero(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || value === 0 || value === false;
+}
+
+/**
+ * Drops empty, zero and false fields, as the original's JSON encoding
+ * (omitempty) did, except the `keep` ones the command sets on purpose.
+ */
+export function withoutZeroFields<T extends object>(obj: T, keep: readonly string[] = []): T {
+  return Object.fromEntries(Object.entries(obj).filter(([k, v]) => keep.includes(k) || !isZero(v))) as T;
+}
+
+/** An int64 that travels as a JSON string, printed as Go's `%d` would: absent is 0. */
+export function goInt64(value: string | number | undefined): string {
+  if (value === undefined || value === '') return '0';
+  try {
+    return BigInt(value).toString();
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * The PATCH body of update/pause/unpause: the group as fetched (its known
+ * fields, zero ones dropped as the original did) with `changes` applied. The
+ * changed fields are always sent, so `unpause` can say `false` and a rate
+ * limit can be set back to 0.
+ */
+export function groupPatch(fetched: Group, changes: Partial<Group>): Group {
+  const merged: Record<string, unknown> = { ...fetched, ...changes };
+  const body: Record<string, unknown> = {};
+  for (const field of GROUP_FIELDS) {
+    if (field in changes || !isZero(merged[field])) body[field] = merged[field];
+  }
+  return body as Group;
+}
+
+/** The columns both table generations share: label, app, channel, id, paused. */
+function groupCells(g: Group): [string, string, string, string, boolean] {
+  return [g.label ?? '', g.appId ?? '', g.channelId ?? '', g.id ?? '', Boolean(g.updatesPaused)];
+}
+
+export function writeGroups(out: TabWriter, groups: Group[]): void {
+  out.write('Label\tApp\tChannel\tId\tUpdates Paused\tPercent\tRollout Active\n');
+  for (const g of groups) {
+    out.row(...groupCells(g), goFloat(g.updatePercent ?? 0), Boolean(g.rolloutActive));
+  }
+}
+
+/** The 1.4.0 table; its header was printed with an extra newline, which ends the alignment block. */
+export function writeLegacyGroups(out: TabWriter, groups: Group[]): void {
+  out.write('Label\tApp\tChannel\tId\tPaused\tCount\tInterval\n\n');
+  for (const g of groups) {
+    out.row(...groupCells(g), g.updateCount ?? 0, g.updateInterval ?? 0);
+  }
+}
+
+export async function listGroups(appId: string, { client, out }: GroupDeps): Promise<number> {
+  const list = await client.listGroups(appId);
+  writeGroups(out, list.items ?? []);
+  return ExitCode.OK;
+}
+
+export interface CreateGroupOptions extends GroupRef {
+  channel: string;
+  label: string;
+}
+
+export async function createGroup(opts: CreateGroupOptions, { client, out }: GroupDeps): Promise<number> {
+  const group = await client.insertGroup(opts.appId, withoutZeroFields({ channelId: opts.channel, id: opts.groupId, label: opts.label }));
+  writeGroups(out, [group]);
+  return ExitCode.OK;
+}
+
+export async function deleteGroup(ref: GroupRef, { client, out }: GroupDeps): Promise<number> {
+  const group = await client.deleteGroup(ref.appId, ref.groupId);
+  writeGroups(out, [group]);
+  return ExitCode.OK;
+}
+
+export interface UpdateGroupOptions extends GroupRef {
+  /** Undefined: flag not given, the group keeps its value. */
+  label?: string;
+  channel?: string;
+  oemBlacklist?: string;
+  /** 1.4.0 rate limit; NOT_GIVEN (-1) leaves it alone. */
+  updateCount: number;
+  updateInterval: number;
+}
+
+/** The 1.4.0 rate-limit fields an update sets, or none when neither flag was given. */
+function rateLimitChanges(fetched: Group, count: number, interval: number): Partial<Group> {
+  if (count === NOT_GIVEN && interval === NOT_GIVEN) return {};
+  const updateCount = count === NOT_GIVEN ? (fetched.updateCount ?? 0) : count;
+  const updateInterval = interval === NOT_GIVEN ? (fetched.updateInterval ?? 0) : interval;
+  // pooling is on exactly when some limit is set, as the 1.4.0 client derived it
+  return { updateCount, updateInterval, updatePooling: updateCount !== 0 || updateInterval !== 0 };
+}
+
+export async function updateGroup(opts: UpdateGroupOptions, { client, out }: GroupDeps): Promise<number> {
+  const fetched = await client.getGroup(opts.appId, opts.groupId);
+  const changes: Partial<Group> = rateLimitChanges(fetched, opts.updateCount, opts.updateInterval);
+  // the 1.4.0 flags bring the 1.4.0 table with them
+  const legacy = opts.updateCount !== NOT_GIVEN || opts.updateInterval !== NOT_GIVEN;
+  if (opts.label !== undefined) changes.label = opts.label;
+  if (opts.channel !== undefined) changes.channelId = opts.channel;
+  if (opts.oemBlacklist !== undefined) changes.oemBlacklist = opts.oemBlacklist;
+  const group = await client.patchGroup(opts.appId, opts.groupId, groupPatch(fetched, changes));
+  if (legacy) writeLegacyGroups(out, [group]);
+  else writeGroups(out, [group]);
+  return ExitCode.OK;
+}
+
+export async function setGroupPaused(ref: GroupRef, paused: boolean, { client, out }: GroupDeps): Promise<number> {
+  const fetched = await client.getGroup(ref.appId, ref.groupId);
+  const group = await client.patchGroup(ref.appId, ref.groupId, groupPatch(fetched, { updatesPaused: paused }));
+  writeGroups(out, [group]);
+  return ExitCode.OK;
+}
+
+export interface RollupOptions extends GroupRef {
+  resolution: number;
+  start: number;
+  end: number;
+}
+
+function rollupArgs(opts: RollupOptions) {
+  return [opts.appId, opts.groupId, String(opts.start), String(opts.end), { resolution: String(opts.resolution) }] as const;
+}
+
+export async function groupEvents(opts: RollupOptions, { client, out }: GroupDeps): Promise<number> {
+  const rollup: GroupRequestsRollup = await client.rollupEvents(...rollupArgs(opts));
+  out.write('Version\tType\tResult\tTimestamp\tCount\n');
+  for (const item of rollup.items ?? []) {
+    for (const v of item.values ?? []) {
+      out.row(item.version ?? '', item.type ?? '', item.result ?? '', goInt64(v.timestamp), goInt64(v.count));
+    }
+  }
+  return ExitCode.OK;
+}
+
+export async function groupVersions(opts: RollupOptions, { client, out }: GroupDeps): Promise<number> {
+  const rollup: GroupRequestsRollup = await client.rollupVersions(...rollupArgs(opts));
+  out.write('Version\tTimestamp\tCount\n');
+  for (const item of rollup.items ?? []) {
+    for (const v of item.values ?? []) out.row(item.version ?? '', goInt64(v.timestamp), goInt64(v.count));
+  }
+  return ExitCode.OK;
+}
+
+export async function setGroupPercent(opts: GroupRef & { percent: number }, { client, out }: GroupDeps): Promise<number> {
+  // updatePercent is always sent: 0 is a real setting (the original dropped it)
+  const body = { appId: opts.appId, id: opts.groupId, updatePercent: opts.percent };
+  const reply = await client.setGroupPercent(opts.appId, opts.groupId, body);
+  out.write(`update percent set to ${goFixed(reply.updatePercent ?? 0)}\n`);
+  return ExitCode.OK;
+}
+
+// ---- command specs
+
+const deps = (d: Deps): GroupDeps => ({ client: d.client(), out: d.out });
+
+const ref = (f: FlagSet): GroupRef => ({ appId: f.getString('app-id'), groupId: f.getString('group-id') });
+
+/** A string flag's value when it was given (even empty), else undefined. */
+const given = (f: FlagSet, name: string): string | undefined => (f.isSet(name) ? f.getString(name) : undefined);
+
+function refFlags(f: FlagSet, appUsage: string, groupUsage = 'ID of the group.'): FlagSet {
+  return f.string('app-id', '', appUsage).string('group-id', '', groupUsage);
+}
+
+function rollupFlags(f: FlagSet): FlagSet {
+  return refFlags(f, 'Application the group belongs to.')
+    .int('resolution', 60, 'Bucket size in seconds: 60, 3600 or 86400.')
+    .int('start', 0, 'Start of the time window (Unix seconds).')
+    .int('end', 0, 'End of the time window (Unix seconds).');
+}
+
+const rollupOptions = (f: FlagSet): RollupOptions => ({
+  ...ref(f),
+  resolution: f.getNumber('resolution'),
+  start: f.getNumber('start'),
+  end: f.getNumber('end'),
+});
+
+export const group: CommandSpec = {
+  name: 'group',
+  summary: 'Manage the groups of an application.',
+  subcommands: [
+    {
+      name: 'group list',
+      summary: "List an application's groups with their channel and update settings.",
+      usage: '[OPTION]...',
+      defineFlags: (f) => f.string('app-id', '', 'Application whose groups are listed.'),
+      run: (f, d) => (allSet(f, 'app-id') ? listGroups(f.getString('app-id'), deps(d)) : ExitCode.USAGE),
+    },
+    {
+      name: 'group create',
+      summary: 'Create a group.',
+      usage: '[OPTION]...',
+      defineFlags: (f) =>
+        refFlags(f, 'Application the new group belongs to.', 'ID of the new group.')
+          .string('channel', '', 'Channel the group follows.')
+          .string('label', '', 'Human-readable name of the group.'),
+      run: (f, d) =>
+        allSet(f, 'app-id', 'group-id', 'channel')
+          ? createGroup({ ...ref(f), channel: f.getString('channel'), label: f.getString('label') }, deps(d))
+          : ExitCode.USAGE,
+    },
+    {
+      name: 'group delete',
+      summary: 'Delete a group.',
+      usage: '[OPTION]...',
+      defineFlags: (f) => refFlags(f, 'Application the group belongs to.', 'ID of the group to delete.'),
+      run: (f, d) => (allSet(f, 'app-id', 'group-id') ? deleteGroup(ref(f), deps(d)) : ExitCode.USAGE),
+    },
+    {
+      name: 'group update',
+      summary: "Change a group's label, channel, OEM blacklist or rate limit.",
+      usage: '[OPTION]...',
+      description: 'Change the settings of an existing group; settings whose flags are not given stay as they are.',
+      defineFlags: (f) =>
+        refFlags(f, 'Application the group belongs to.')
+          .string('label', '', 'New label of the group.')
+          .string('channel', '', 'Channel the group should follow.')
+          .string('oem-blacklist', '', 'Comma-separated OEMs that get no updates.')
+          .int('update-count', NOT_GIVEN, 'Rate limit (1.4.0): instances updated per interval.')
+          .int('update-interval', NOT_GIVEN, 'Rate limit (1.4.0): length of the interval in seconds.'),
+      run: (f, d) =>
+        allSet(f, 'app-id', 'group-id')
+          ? updateGroup(
+              {
+                ...ref(f),
+                label: given(f, 'label'),
+                channel: given(f, 'channel'),
+                oemBlacklist: given(f, 'oem-blacklist'),
+                updateCount: f.getNumber('update-count'),
+                updateInterval: f.getNumber('update-interval'),
+              },
+              deps(d),
+            )
+          : ExitCode.USAGE,
+    },
+    {
+      name: 'group pause',
+      summary: 'Stop handing out updates to a group.',
+      usage: '[OPTION]...',
+      defineFlags: (f) => refFlags(f, 'Application the group belongs to.', 'ID of the group to pause.'),
+      run: (f, d) => (allSet(f, 'app-id', 'group-id') ? setGroupPaused(ref(f), true, deps(d)) : ExitCode.USAGE),
+    },
+    {
+      name: 'group unpause',
+      summary: 'Resume handing out updates to a group.',
+      usage: '[OPTION]...',
+      defineFlags: (f) => refFlags(f, 'Application the group belongs to.', 'ID of the group to unpause.'),
+      run: (f, d) => (allSet(f, 'app-id', 'group-id') ? setGroupPaused(ref(f), false, deps(d)) : ExitCode.USAGE),
+    },
+    {
+      name: 'group events',
+      summary: "Count a group's client events over time.",
+      usage: '[OPTION]...',
+      defineFlags: rollupFlags,
+      run: (f, d) => (allSet(f, 'app-id', 'group-id') ? groupEvents(rollupOptions(f), deps(d)) : ExitCode.USAGE),
+    },
+    {
+      name: 'group versions',
+      summary: "Count the versions a group's clients reported over time.",
+      usage: '[OPTION]...',
+      defineFlags: rollupFlags,
+      run: (f, d) => (allSet(f, 'app-id', 'group-id') ? groupVersions(rollupOptions(f), deps(d)) : ExitCode.USAGE),
+    },
+    {
+      name: 'group percent',
+      summary: 'Set the share of a group that gets updates.',
+      usage: '[OPTION]...',
+      defineFlags: (f) =>
+        refFlags(f, 'Application the group belongs to.').float('update-percent', NOT_GIVEN, 'Percentage of instances to update (0-100).'),
+      run: (f, d) => {
+        const percent = f.getNumber('update-percent');
+        // -1 is "not given", as in the original; NaN/Inf cannot be sent as JSON
+        if (!allSet(f, 'app-id', 'group-id') || percent === NOT_GIVEN || !Number.isFinite(percent)) return ExitCode.USAGE;
+        return setGroupPercent({ ...ref(f), percent }, deps(d));
+      },
+    },
+  ],
+};
