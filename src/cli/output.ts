@@ -34,10 +34,61 @@ export function goFixed(x: number, decimals = 6): string {
   return x.toFixed(decimals);
 }
 
-/**
- * Go's json.MarshalIndent(v, "", " ") for plain objects: keys in the given
- * order, HTML-sensitive characters escaped as Go does by default.
- */
+/** Go's encoding/json escapes HTML-sensitive characters and line separators by default. */
+function escapeLikeGo(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** Go's json.MarshalIndent(v, "", " ") for plain objects, keys in the given order. */
 export function goJsonIndent(value: unknown): string {
-  return JSON.stringify(value, null, 1).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return escapeLikeGo(JSON.stringify(value, null, 1));
+}
+
+/** Go's json.Marshal of a plain object: compact. */
+export function goJson(value: unknown): string {
+  return escapeLikeGo(JSON.stringify(value));
+}
+
+/** Go's zero value test as omitempty applies it. */
+export function isZero(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || value === 0 || value === false;
+}
+
+/**
+ * Drops empty, zero and false fields, as the original's JSON encoding
+ * (omitempty) did, except the `keep` ones the command sets on purpose.
+ */
+export function withoutZeroFields<T extends object>(obj: T, keep: readonly string[] = []): T {
+  return Object.fromEntries(Object.entries(obj).filter(([k, v]) => keep.includes(k) || !isZero(v))) as T;
+}
+
+/** An int64 that travels as a JSON string, printed as Go's `%d` would: absent is 0. */
+export function goInt64(value: string | number | undefined): string {
+  if (value === undefined || value === '') return '0';
+  try {
+    return BigInt(value).toString();
+  } catch {
+    return String(value);
+  }
+}
+
+const GO_ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EEXIST: 'file exists',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  EMFILE: 'too many open files',
+};
+
+/** Go's *PathError text for a failed file operation: `open notes.txt: no such file or directory`. */
+export function fileError(op: string, path: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const reason = GO_ERRNO_TEXT[e.code ?? ''] ?? /^[A-Z0-9_]+: (.+?)(, \w+ '.*')?$/.exec(e.message ?? '')?.[1] ?? String(err);
+  return `${op} ${path}: ${reason}`;
 }

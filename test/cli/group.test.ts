@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { goInt64, groupPatch, withoutZeroFields } from '../../src/cli/commands/group.js';
+import { groupPatch } from '../../src/cli/commands/group.js';
+import { goInt64, withoutZeroFields } from '../../src/cli/output.js';
 import { startRecordingServer, type RecordingServer, type Routes } from '../helpers/recording-server.js';
 import { asAdmin, maskStamps, runCli } from '../helpers/run-cli.js';
 

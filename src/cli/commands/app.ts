@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '../../api/client.js';
 import type { App } from '../../api/types.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
+import { withoutZeroFields } from '../output.js';
 import type { TabWriter } from '../tabwriter.js';
 
 type AppDeps = { client: ApiClient; out: TabWriter };
@@ -10,11 +11,6 @@ type AppDeps = { client: ApiClient; out: TabWriter };
 export function writeApps(out: TabWriter, apps: App[]): void {
   out.write('Id\tLabel\tDescription\n');
   for (const a of apps) out.row(a.id ?? '', a.label ?? '', a.description ?? '');
-}
-
-/** Drops empty strings, as the original's JSON encoding (omitempty) did. */
-function compact(app: App): App {
-  return Object.fromEntries(Object.entries(app).filter(([, v]) => v !== '' && v !== undefined)) as App;
 }
 
 export async function listApps({ client, out }: AppDeps): Promise<number> {
@@ -32,14 +28,14 @@ export interface CreateAppOptions {
 
 export async function createApp(opts: CreateAppOptions, { client, out }: AppDeps): Promise<number> {
   const app = await client.insertApp(
-    compact({ id: opts.appId || randomUUID(), label: opts.label, description: opts.description }),
+    withoutZeroFields({ id: opts.appId || randomUUID(), label: opts.label, description: opts.description }),
   );
   writeApps(out, [app]);
   return ExitCode.OK;
 }
 
 export async function updateApp(opts: Required<CreateAppOptions>, { client, out }: AppDeps): Promise<number> {
-  const app = await client.updateApp(opts.appId, compact({ id: opts.appId, label: opts.label, description: opts.description }));
+  const app = await client.updateApp(opts.appId, withoutZeroFields({ id: opts.appId, label: opts.label, description: opts.description }));
   writeApps(out, [app]);
   return ExitCode.OK;
 }

@@ -4,7 +4,7 @@ import type { AppChannel } from '../../api/types.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
 import type { TabWriter } from '../tabwriter.js';
-import { withoutZeroFields } from './group.js';
+import { withoutZeroFields } from '../output.js';
 
 type ChannelDeps = { client: ApiClient; out: TabWriter };
 

@@ -9,6 +9,7 @@ import type { ApiClient } from '../../api/client.js';
 import { describeTransportError } from '../../api/client.js';
 import { TransportError } from '../../api/errors.js';
 import { ExitCode, type CommandSpec, type Deps, type Output } from '../command.js';
+import { fileError } from '../output.js';
 
 type DatabaseDeps = { client: ApiClient; stdout: Output };
 
@@ -31,13 +32,6 @@ export async function initDatabase({ client, stdout }: DatabaseDeps): Promise<nu
   const body = await readText(reply.body, 'GET', url);
   stdout.write(`${body}\n`);
   return body === 'ok' ? ExitCode.OK : ExitCode.ERROR;
-}
-
-/** Go's *PathError text for a failed file operation: `open backup.tar.gz: permission denied`. */
-export function describeFileError(op: string, path: string, err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  const reason = /^[A-Z0-9_]+: (.+?)(, \w+( '.*')?)?$/.exec(e.message ?? '')?.[1] ?? String(err);
-  return `${op} ${path}: ${reason}`;
 }
 
 /** A body stream that breaks off mid-way reads, in Go, as a truncated copy. */
@@ -67,7 +61,7 @@ export async function backupDatabase(outputFile: string, cwd: string, { client }
     if (isBodyError(err)) throw new Error('unexpected EOF');
     // Go wrote straight into the file: creating it (our rename) fails as `open`
     const op = (err as NodeJS.ErrnoException).syscall === 'write' ? 'write' : 'open';
-    throw new Error(describeFileError(op, outputFile, err));
+    throw new Error(fileError(op, outputFile, err));
   }
   return ExitCode.OK;
 }

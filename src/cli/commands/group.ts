@@ -5,7 +5,7 @@ import type { ApiClient } from '../../api/client.js';
 import type { Group, GroupRequestsRollup } from '../../api/types.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
-import { goFixed, goFloat } from '../output.js';
+import { goFixed, goFloat, goInt64, isZero, withoutZeroFields } from '../output.js';
 import type { TabWriter } from '../tabwriter.js';
 
 type GroupDeps = { client: ApiClient; out: TabWriter };
@@ -32,28 +32,6 @@ const GROUP_FIELDS = [
   'updatePooling',
   'updatesPaused',
 ] as const satisfies readonly (keyof Group)[];
-
-function isZero(value: unknown): boolean {
-  return value === undefined || value === null || value === '' || value === 0 || value === false;
-}
-
-/**
- * Drops empty, zero and false fields, as the original's JSON encoding
- * (omitempty) did, except the `keep` ones the command sets on purpose.
- */
-export function withoutZeroFields<T extends object>(obj: T, keep: readonly string[] = []): T {
-  return Object.fromEntries(Object.entries(obj).filter(([k, v]) => keep.includes(k) || !isZero(v))) as T;
-}
-
-/** An int64 that travels as a JSON string, printed as Go's `%d` would: absent is 0. */
-export function goInt64(value: string | number | undefined): string {
-  if (value === undefined || value === '') return '0';
-  try {
-    return BigInt(value).toString();
-  } catch {
-    return String(value);
-  }
-}
 
 /**
  * The PATCH body of update/pause/unpause: the group as fetched (its known

@@ -42,11 +42,6 @@ export function packageFields(source: Record<string, unknown>): Package {
   return pkg as Package;
 }
 
-/** Go's json.Marshal of a plain object: compact, with HTML-sensitive characters escaped. */
-export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-}
-
 /** Parses a JSON document that must hold an object, with Go's error wording. */
 export function parseJsonObject(text: string, goType: string): Record<string, unknown> {
   let value: unknown;
@@ -95,27 +90,6 @@ export async function digestFile(path: string, onChunk?: (bytes: number) => void
     onChunk?.((chunk as Buffer).length);
   }
   return digest.result();
-}
-
-const GO_ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  EEXIST: 'file exists',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  ENOSPC: 'no space left on device',
-  EROFS: 'read-only file system',
-  EMFILE: 'too many open files',
-};
-
-/** Go's *PathError text for a failed file operation: `open notes.txt: no such file or directory`. */
-export function fileError(op: string, path: string, err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  const reason = GO_ERRNO_TEXT[e.code ?? ''] ?? /^[A-Z0-9_]+: (.+?)(, \w+ '.*')?$/.exec(e.message ?? '')?.[1] ?? String(err);
-  return `${op} ${path}: ${reason}`;
 }
 
 /** Go's path.Base: the last slash-separated element, `.` for an empty path. */

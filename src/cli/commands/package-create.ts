@@ -4,11 +4,10 @@ import { join, resolve } from 'node:path';
 import type { ApiClient } from '../../api/client.js';
 import type { Package } from '../../api/types.js';
 import { ExitCode } from '../command.js';
-import { goJsonIndent } from '../output.js';
+import { fileError, goJsonIndent } from '../output.js';
 import type { TabWriter } from '../tabwriter.js';
 import {
   digestFile,
-  fileError,
   goPathBase,
   goPathClean,
   packageFields,

@@ -10,11 +10,10 @@ import { pipeline } from 'node:stream/promises';
 import type { ApiClient, RawReply } from '../../api/client.js';
 import type { Package, PublicPackageList } from '../../api/types.js';
 import { ExitCode, type Output } from '../command.js';
+import { fileError, goJson } from '../output.js';
 import {
   PayloadDigest,
   digestFile,
-  fileError,
-  goJson,
   infoFileName,
   packageFields,
   payloadFileName,

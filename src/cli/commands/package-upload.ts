@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import type { ApiClient } from '../../api/client.js';
 import { ExitCode, type Output } from '../command.js';
 import type { TabWriter } from '../tabwriter.js';
-import { fileError } from './package-common.js';
+import { fileError } from '../output.js';
 import { uploadProgress, type Progress } from './package-progress.js';
 
 type UploadDeps = { client: ApiClient; cwd: string; stderr: Output };

@@ -6,7 +6,8 @@ import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
 import { goFixed } from '../output.js';
 import type { TabWriter } from '../tabwriter.js';
-import { goInt64, type GroupRef } from './group.js';
+import { goInt64 } from '../output.js';
+import type { GroupRef } from './group.js';
 
 type RolloutDeps = { client: ApiClient; out: TabWriter };
 

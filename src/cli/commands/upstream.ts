@@ -4,6 +4,7 @@ import type { ApiClient } from '../../api/client.js';
 import type { Upstream } from '../../api/types.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
+import { withoutZeroFields } from '../output.js';
 import type { TabWriter } from '../tabwriter.js';
 
 type UpstreamDeps = { client: ApiClient; out: TabWriter };
@@ -13,11 +14,6 @@ export function writeUpstreams(out: TabWriter, upstreams: Upstream[]): void {
   for (const u of upstreams) out.row(u.id ?? '', u.url ?? '', u.label ?? '');
 }
 
-/** Drops empty fields, as the original's JSON encoding (omitempty) did. */
-function compact(upstream: Upstream): Upstream {
-  return Object.fromEntries(Object.entries(upstream).filter(([, v]) => v !== '' && v !== undefined)) as Upstream;
-}
-
 export interface UpstreamOptions {
   url: string;
   /** Empty: no label. */
@@ -25,13 +21,13 @@ export interface UpstreamOptions {
 }
 
 export async function createUpstream(opts: UpstreamOptions, { client, out }: UpstreamDeps): Promise<number> {
-  const created = await client.insertUpstream(compact({ url: opts.url, label: opts.label }));
+  const created = await client.insertUpstream(withoutZeroFields({ url: opts.url, label: opts.label }));
   writeUpstreams(out, [created]);
   return ExitCode.OK;
 }
 
 export async function updateUpstream(opts: UpstreamOptions & { id: string }, { client, out }: UpstreamDeps): Promise<number> {
-  const updated = await client.updateUpstream(opts.id, compact({ id: opts.id, url: opts.url, label: opts.label }));
+  const updated = await client.updateUpstream(opts.id, withoutZeroFields({ id: opts.id, url: opts.url, label: opts.label }));
   writeUpstreams(out, [updated]);
   return ExitCode.OK;
 }
