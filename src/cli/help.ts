@@ -23,7 +23,7 @@ export function commandUsage(spec: CommandSpec, flags: FlagSet, program: string)
 }
 
 export function globalHelp(program: string, version: string, commands: CommandEntry[], globals: FlagSet): string {
-  let text = `NAME:\n\t${program} - ${program} is a command line driven interface to the roller.\n\n`;
+  let text = `NAME:\n\t${program} - manage applications, channels, groups and packages of an update service\n\n`;
   text += `USAGE:\n\t${program} [global options] <command> [command options] [arguments...]\n\n`;
   text += `VERSION:\n\t${version}\n\n`;
   text += 'COMMANDS:\n';

@@ -1,19 +1,24 @@
 // The top-level commands in the original's order. Each family loads on demand.
-import type { CommandEntry } from './command.js';
+import type { CommandEntry, CommandSpec } from './command.js';
+
+/** A family's summary lives here, once: global help shows it without loading the family. */
+function family(name: string, summary: string, load: () => Promise<CommandSpec>): CommandEntry {
+  return { name, summary, load: async () => ({ ...(await load()), summary }) };
+}
 
 export const COMMANDS: CommandEntry[] = [
-  { name: 'admin-user', summary: 'Operations for modifying admin users.', load: async () => (await import('./commands/admin-user.js')).adminUser },
-  { name: 'app', summary: 'Manage applications.', load: async () => (await import('./commands/app.js')).app },
-  { name: 'channel', summary: 'Manage channels for an application', load: async () => (await import('./commands/channel.js')).channel },
-  { name: 'database', summary: 'Operations for dealing with the backend database.', load: async () => (await import('./commands/database.js')).database },
-  { name: 'group', summary: 'Operations that manage groups in an application.', load: async () => (await import('./commands/group.js')).group },
-  { name: 'help', summary: 'Show a list of commands or help for one command', load: async () => (await import('./commands/help.js')).help },
-  { name: 'instance', summary: 'Operations to view instances.', load: async () => (await import('./commands/instance.js')).instance },
-  { name: 'package', summary: 'Manage packages for an application.', load: async () => (await import('./commands/package.js')).pkg },
-  { name: 'rollout', summary: 'Operations on automated rollouts for a group.', load: async () => (await import('./commands/rollout.js')).rollout },
-  { name: 'watch', summary: 'Watch for app versions and exec a given command.', load: async () => (await import('./commands/watch.js')).watch },
-  { name: 'upstream', summary: 'Manage upstreams.', load: async () => (await import('./commands/upstream.js')).upstream },
-  { name: 'serve', summary: 'Run the update service (v1 API, Omaha endpoint, dashboard).', load: async () => (await import('./commands/serve.js')).serve },
+  family('admin-user', 'Create, list and remove the users of the API.', async () => (await import('./commands/admin-user.js')).adminUser),
+  family('app', 'Create, list, change and remove applications.', async () => (await import('./commands/app.js')).app),
+  family('channel', 'Point channels of an application at package versions.', async () => (await import('./commands/channel.js')).channel),
+  family('database', 'Initialise the service or take a backup of its database.', async () => (await import('./commands/database.js')).database),
+  family('group', 'Control how groups of instances receive updates.', async () => (await import('./commands/group.js')).group),
+  family('help', 'Show the commands, or the usage of one of them.', async () => (await import('./commands/help.js')).help),
+  family('instance', 'Look at instances, or simulate some.', async () => (await import('./commands/instance.js')).instance),
+  family('package', 'Register, list, mirror and remove package versions.', async () => (await import('./commands/package.js')).pkg),
+  family('rollout', 'Roll a version out to a group step by step.', async () => (await import('./commands/rollout.js')).rollout),
+  family('watch', 'Poll for a new version and run a command when it appears.', async () => (await import('./commands/watch.js')).watch),
+  family('upstream', 'Follow the published channels of another update service.', async () => (await import('./commands/upstream.js')).upstream),
+  family('serve', 'Run the update service (v1 API, Omaha endpoint, dashboard).', async () => (await import('./commands/serve.js')).serve),
 ];
 
 export function findCommand(name: string): CommandEntry | undefined {

@@ -34,7 +34,6 @@ function onlyArgument(positionals: string[]): string | undefined {
 
 export const adminUser: CommandSpec = {
   name: 'admin-user',
-  summary: 'Operations for modifying admin users.',
   description: 'Manage the users that may sign API requests.',
   subcommands: [
     {

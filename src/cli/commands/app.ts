@@ -50,18 +50,17 @@ const deps = (d: Deps): AppDeps => ({ client: d.client(), out: d.out });
 
 export const app: CommandSpec = {
   name: 'app',
-  summary: 'Manage applications.',
   subcommands: [
     {
       name: 'app create',
       summary: 'Create an application.',
       usage: '[OPTION]...',
-      description: 'Create a new application.',
+      description: 'Register an application with the service.',
       defineFlags: (f) =>
         f
-          .string('app-id', '', 'Application UUID. If not provided, one will be randomly generated.')
-          .string('label', '', 'New application label.')
-          .string('description', '', 'New application description.'),
+          .string('app-id', '', 'Id of the new application (a random UUID when omitted).')
+          .string('label', '', 'Label of the new application.')
+          .string('description', '', 'Description of the new application.'),
       run: (f, d) =>
         createApp({ appId: f.getString('app-id'), label: f.getString('label'), description: f.getString('description') }, deps(d)),
     },
@@ -78,9 +77,9 @@ export const app: CommandSpec = {
       description: "Set an application's label and description.",
       defineFlags: (f) =>
         f
-          .string('app-id', '', 'Application ID to update.')
-          .string('label', '', 'Set application label.')
-          .string('description', '', 'Set application description.'),
+          .string('app-id', '', 'Id of the application to change.')
+          .string('label', '', 'Label to set.')
+          .string('description', '', 'Description to set.'),
       run: (f, d) =>
         allSet(f, 'app-id', 'label', 'description')
           ? updateApp({ appId: f.getString('app-id'), label: f.getString('label'), description: f.getString('description') }, deps(d))
@@ -91,7 +90,7 @@ export const app: CommandSpec = {
       summary: 'Delete an application.',
       usage: '[OPTION]...',
       description: 'Delete an application with its channels, groups and packages.',
-      defineFlags: (f) => f.string('app-id', '', 'Application ID to delete.'),
+      defineFlags: (f) => f.string('app-id', '', 'Id of the application to remove.'),
       run: (f, d) => (allSet(f, 'app-id') ? deleteApp(f.getString('app-id'), deps(d)) : ExitCode.USAGE),
     },
   ],

@@ -70,7 +70,6 @@ function channelFlags(f: FlagSet, channelUsage: string, versionUsage: string): F
 
 export const channel: CommandSpec = {
   name: 'channel',
-  summary: "Manage an application's channels.",
   subcommands: [
     {
       name: 'channel list',

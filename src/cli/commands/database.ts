@@ -68,7 +68,6 @@ export async function backupDatabase(outputFile: string, cwd: string, { client }
 
 export const database: CommandSpec = {
   name: 'database',
-  summary: 'Operations for dealing with the backend database.',
   description: 'Set up the update service database or save a copy of it.',
   subcommands: [
     {

@@ -198,7 +198,6 @@ const rollupOptions = (f: FlagSet): RollupOptions => ({
 
 export const group: CommandSpec = {
   name: 'group',
-  summary: 'Manage the groups of an application.',
   subcommands: [
     {
       name: 'group list',
@@ -222,7 +221,7 @@ export const group: CommandSpec = {
     },
     {
       name: 'group delete',
-      summary: 'Delete a group.',
+      summary: 'Remove a group from an application.',
       usage: '[OPTION]...',
       defineFlags: (f) => refFlags(f, 'Application the group belongs to.', 'ID of the group to delete.'),
       run: (f, d) => (allSet(f, 'app-id', 'group-id') ? deleteGroup(ref(f), deps(d)) : ExitCode.USAGE),

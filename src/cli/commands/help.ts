@@ -22,7 +22,6 @@ export async function showHelp(topic: string | undefined, deps: Pick<Deps, 'out'
 
 export const help: CommandSpec = {
   name: 'help',
-  summary: 'Show a list of commands or help for one command',
   usage: '[COMMAND]',
   description: 'Show every command, or the usage of one command family.',
   run: (f, d) => showHelp(f.positionals[0], d),

@@ -78,7 +78,6 @@ function filterOf(f: FlagSet): InstanceFilter {
 
 export const instance: CommandSpec = {
   name: 'instance',
-  summary: 'Operations to view instances.',
   usage: '[OPTION]...',
   description: 'Look at what update clients reported, or simulate some.',
   subcommands: [

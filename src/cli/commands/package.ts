@@ -66,7 +66,6 @@ const filter = (f: FlagSet, name: string) => (f.isSet(name) ? f.getString(name) 
 
 export const pkg: CommandSpec = {
   name: 'package',
-  summary: 'Manage packages for an application.',
   description: 'Work with the packages (versioned payloads) of an application.',
   subcommands: [
     {

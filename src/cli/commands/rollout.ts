@@ -74,14 +74,13 @@ const hasRef = (f: FlagSet): boolean => allSet(f, 'app-id', 'group-id');
 
 export const rollout: CommandSpec = {
   name: 'rollout',
-  summary: "Show and manage a group's automated rollout.",
   description: 'With --app-id and --group-id, print the frames of the group\'s rollout.',
   defineFlags: refFlags,
   run: (f, d) => (hasRef(f) ? showRollout(ref(f), deps(d)) : ExitCode.USAGE),
   subcommands: [
     {
       name: 'rollout create',
-      summary: 'Create an automated rollout.',
+      summary: 'Define the frames of an automatic rollout.',
       usage: '[OPTION]...',
       subcommands: [
         {

@@ -5,7 +5,6 @@ import type { CommandSpec } from '../command.js';
 
 export const serve: CommandSpec = {
   name: 'serve',
-  summary: 'Run the update service (v1 API, Omaha endpoint, dashboard).',
   usage: '[OPTION]...',
   description: 'Start the update service. Run "serve --help" for its settings.',
 };

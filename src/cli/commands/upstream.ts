@@ -59,7 +59,6 @@ const labelFlag = (f: FlagSet) => f.string('label', '', 'Name to show for the up
 
 export const upstream: CommandSpec = {
   name: 'upstream',
-  summary: 'Manage upstreams.',
   description: 'Mirror the published channels and packages of other update service installations.',
   subcommands: [
     {
