@@ -1,6 +1,138 @@
-// `instance fake`: simulated update clients that talk Omaha to the server.
-// Only the command's interface is here so far; the simulation comes later.
-import { allSet, ExitCode, type CommandSpec } from '../command.js';
+// `instance fake`: simulated update clients that talk Omaha to the server
+// until interrupted. Each instance is a small async loop (see fake/instance.ts);
+// they share one keep-alive connection pool, one cap on requests in flight
+// and batched output, so ten thousand of them run from one process.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ApiClient } from '../../api/client.js';
+import { allSet, ExitCode, type CommandSpec, type Deps, type Output } from '../command.js';
+import { FakeInstance, type FleetRuntime, type FleetSettings } from '../fake/instance.js';
+import { BatchedOutput, grace, Limiter, Sleeper } from '../fake/runtime.js';
+import type { FlagSet } from '../flags.js';
+import { logLine } from '../output.js';
+
+export interface FakeOptions {
+  appId: string;
+  groupId: string;
+  clientsPerApp: number;
+  /** Seconds between update checks: a whole number in [min, max). */
+  minSleep: number;
+  maxSleep: number;
+  /** Percent chance that an update step fails (a draw from 0..99 is <= it). */
+  errorRate: number;
+  oem: string;
+  /** Pings sent after an instance's first update, before it reports it done. */
+  pingOnly: number;
+  /** Version the instances start at. */
+  version: string;
+  /** Checks say installsource="ondemandupdate" instead of "scheduler". */
+  forceUpdate: boolean;
+  /** Print each request and the decoded reply. */
+  verbose: boolean;
+}
+
+export interface FakeDeps {
+  server: string;
+  skipSslVerify: boolean;
+  stdout: Output;
+  stderr: Output;
+  untilInterrupted(): Promise<void>;
+  /** Uniform in [0, 1); tests may pin it. */
+  random?: () => number;
+  /** Length of a second in milliseconds (default 1000); tests shrink it. */
+  secondMs?: number;
+}
+
+/** Connections (and requests in flight) at most, whatever the number of instances. */
+const MAX_CONNECTIONS = 128;
+/** How long a stop waits for requests in flight before giving up on them. */
+const STOP_GRACE_MS = 2000;
+
+/**
+ * A machine id the original way: `deadbeef`, 6 hex digits shared by the run
+ * (so one run's instances are easy to spot), then the last 18 hex digits of
+ * a random UUID: 32 hex digits in all.
+ */
+export function fakeMachineId(runPrefix: string): string {
+  return runPrefix + randomUUID().replaceAll('-', '').slice(14);
+}
+
+export function fakeRunPrefix(): string {
+  return 'deadbeef' + randomBytes(3).toString('hex');
+}
+
+export async function runFakeInstances(opts: FakeOptions, deps: FakeDeps): Promise<number> {
+  const count = Math.max(0, opts.clientsPerApp);
+  const connections = Math.max(1, Math.min(count, MAX_CONNECTIONS));
+  const settings: FleetSettings = {
+    updateUrl: new URL(`${deps.server.replace(/\/+$/, '')}/v1/update/`),
+    appId: opts.appId,
+    groupId: opts.groupId,
+    oem: opts.oem,
+    errorRate: opts.errorRate,
+    minSleep: opts.minSleep,
+    maxSleep: opts.maxSleep,
+    pingOnly: opts.pingOnly,
+    forceUpdate: opts.forceUpdate,
+    verbose: opts.verbose,
+    secondMs: deps.secondMs ?? 1000,
+  };
+  const client = new ApiClient({ server: deps.server, user: '', key: '', skipSslVerify: deps.skipSslVerify, connections });
+  const stdout = new BatchedOutput(deps.stdout);
+  const stderr = new BatchedOutput(deps.stderr);
+  const rt: FleetRuntime = {
+    client,
+    sleeper: new Sleeper(),
+    limiter: new Limiter(connections),
+    print: (text) => stdout.write(text),
+    log: (message) => stderr.write(logLine(message)),
+    random: deps.random ?? Math.random,
+  };
+
+  const prefix = fakeRunPrefix();
+  const runs: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const instance = new FakeInstance(fakeMachineId(prefix), opts.version, settings, rt);
+    runs.push(instance.run().catch((err: unknown) => rt.log(err instanceof Error ? err.message : String(err))));
+  }
+
+  await deps.untilInterrupted();
+  // what was printed so far goes out; what the stop itself causes does not
+  stdout.close();
+  stderr.close();
+  rt.sleeper.stop();
+  rt.limiter.close();
+  const settled = await Promise.race([Promise.all(runs).then(() => true), grace(STOP_GRACE_MS).then(() => false)]);
+  // closing waits for requests in flight: only when none are left
+  if (settled) await client.close();
+  else void client.close().catch(() => undefined);
+  return ExitCode.OK;
+}
+
+function optionsOf(f: FlagSet): FakeOptions {
+  return {
+    appId: f.getString('app-id'),
+    groupId: f.getString('group-id'),
+    clientsPerApp: f.getNumber('clients-per-app'),
+    minSleep: f.getNumber('min-sleep'),
+    maxSleep: f.getNumber('max-sleep'),
+    errorRate: f.getNumber('errorrate'),
+    oem: f.getString('oem'),
+    pingOnly: f.getNumber('ping-only'),
+    version: f.getString('version'),
+    forceUpdate: f.getBool('force-update'),
+    verbose: f.getBool('verbose'),
+  };
+}
+
+function depsOf(d: Deps): FakeDeps {
+  return {
+    server: d.globals.server,
+    skipSslVerify: d.globals.skipSslVerify,
+    stdout: d.stdout,
+    stderr: d.stderr,
+    untilInterrupted: () => d.untilInterrupted(),
+  };
+}
 
 export const instanceFake: CommandSpec = {
   name: 'instance fake',
@@ -20,8 +152,5 @@ export const instanceFake: CommandSpec = {
       .string('version', '0.0.0', 'Version the instances start at.')
       .bool('force-update', false, 'Ask for updates even when the group is rate limited.')
       .bool('verbose', false, 'Print each request and reply.'),
-  run: (f) => {
-    if (!allSet(f, 'app-id', 'group-id')) return ExitCode.USAGE;
-    throw new Error('instance fake: not implemented yet');
-  },
+  run: (f, d) => (allSet(f, 'app-id', 'group-id') ? runFakeInstances(optionsOf(f), depsOf(d)) : ExitCode.USAGE),
 };
