@@ -86,6 +86,7 @@ export class ApiClient {
 
   constructor(private readonly opts: ClientOptions) {
     this.server = opts.server.replace(/\/+$/, '');
+    assertServerUrl(this.server);
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.dispatcher = new Agent({
       connections: opts.connections ?? 16,
@@ -226,6 +227,19 @@ export class ApiClient {
 
   // ---- util
   uuid = () => this.call<T.GenerateUuidResp>('GET', 'util/uuid');
+}
+
+/** Fails early, with a clear message, on a server address no request could use. */
+function assertServerUrl(server: string): void {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new TransportError(`invalid server URL "${server}": expected http://host[:port][/path] or https://…`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TransportError(`unsupported protocol scheme "${url.protocol.slice(0, -1)}" in server URL "${server}"`);
+  }
 }
 
 /** Escapes one path segment as Go's googleapi.Expand did (url.PathEscape-like). */

@@ -65,4 +65,12 @@ describe('app', () => {
     expect(r.code).toBe(1);
     expect(maskStamps(r.stderr)).toBe('TS googleapi: Error 404: app not found, notFound\n');
   });
+
+  it('refuses a server address that is not an http(s) URL, clearly', async () => {
+    const r = await runCli(['--server=notaurl', 'app', 'list']);
+    expect(r.code).toBe(1);
+    expect(maskStamps(r.stderr)).toBe('TS invalid server URL "notaurl": expected http://host[:port][/path] or https://…\n');
+    const ftp = await runCli(['--server=ftp://x', 'app', 'list']);
+    expect(maskStamps(ftp.stderr)).toBe('TS unsupported protocol scheme "ftp" in server URL "ftp://x"\n');
+  });
 });
