@@ -7,6 +7,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { decodeAttribute } from './escape.js';
 import { DEFAULT_OMAHA_LIMITS, OmahaParseError, type OmahaLimits } from './errors.js';
+import { fastParseTree } from './fast-tree.js';
 
 export interface XmlElement {
   readonly name: string;
@@ -151,6 +152,25 @@ export function parseTree(body: string | Uint8Array, rootName: string, limits: O
     throw new OmahaParseError('malformed', 'body contains a character XML does not allow');
   }
 
+  // Plain documents (every real client's) take the strict fast path; anything
+  // else gets the general validator and parser, which decide and explain.
+  const fast = fastParseTree(text, limits);
+  if (fast !== undefined) {
+    if (fast.name !== rootName) {
+      throw new OmahaParseError('invalid', `root element is <${fast.name}>, expected <${rootName}>`);
+    }
+    return fast;
+  }
+
+  return generalParseTree(text, rootName, limits);
+}
+
+/**
+ * The general path: fast-xml-parser's validator, then its parser without
+ * entity expansion, then the caps. Exported for the fast path's differential
+ * tests; callers use parseTree.
+ */
+export function generalParseTree(text: string, rootName: string, limits: OmahaLimits): XmlElement {
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const { msg, line, col } = validation.err;

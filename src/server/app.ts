@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.js';
 import { appRoutes } from './routes/apps.js';
 import { channelRoutes, publicChannelRoutes } from './routes/channels.js';
 import { groupRoutes } from './routes/groups.js';
+import { omahaRoutes } from './omaha/route.js';
 import { instanceRoutes } from './routes/instances.js';
 import { packageRoutes, publicPackageRoutes } from './routes/packages.js';
 import { payloadRoutes } from './routes/payloads.js';
@@ -122,6 +123,17 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
     { prefix: API_PREFIX },
   );
 
+  // The Omaha endpoint; any other write may change apps, groups, channels or
+  // packages, so this process's catalog cache re-reads the generation.
+  if (ctx.omaha) {
+    const omaha = ctx.omaha;
+    await omahaRoutes(app, omaha, ctx.config);
+    // onSend: after the route's transaction committed, before the client can act on the reply.
+    app.addHook('onSend', (req, _reply, payload, done) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !req.url.startsWith('/v1/update')) omaha.invalidate();
+      done(null, payload);
+    });
+  }
   systemRoutes(app, ctx, requireHawk);
   payloadRoutes(app, ctx, requireHawk);
   return app;

@@ -25,6 +25,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Trust X-Forwarded-* headers (behind a load balancer). */
   trustProxy: boolean;
+  /** Days of Omaha events (and of idle instances) kept; 0 keeps everything. */
+  retentionDays: number;
   /** Called when `admin` is created (first start, /admin/v1/init) with its key. */
   onAdminKey?: (key: string) => void;
 }
@@ -49,9 +51,11 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'adminKey', flag: 'admin-key', env: 'ADMIN_KEY', type: 'string' },
   { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string' },
   { key: 'trustProxy', flag: 'trust-proxy', env: 'TRUST_PROXY', type: 'boolean' },
+  { key: 'retentionDays', flag: 'retention-days', env: 'RETENTION_DAYS', type: 'number' },
 ];
 
 export const DEFAULT_DATA_DIR = './updateservice-data';
+export const DEFAULT_RETENTION_DAYS = 30;
 
 export class ConfigError extends Error {}
 
@@ -123,6 +127,7 @@ export function withDefaults(c: Partial<ServerConfig>): ServerConfig {
     upstreamSyncInterval: c.upstreamSyncInterval ?? 0,
     logLevel: c.logLevel || 'info',
     trustProxy: c.trustProxy ?? false,
+    retentionDays: c.retentionDays ?? DEFAULT_RETENTION_DAYS,
   };
   if (!!config.tlsCert !== !!config.tlsKey) throw new ConfigError('--tls-cert and --tls-key go together');
   if (config.baseUrl) {

@@ -18,6 +18,7 @@ const DESCRIPTIONS: Record<string, string> = {
   'admin-key': 'key for "admin" when the first start creates it (default random)',
   'log-level': 'request log level: fatal, error, warn, info, debug, trace, silent (default "info")',
   'trust-proxy': 'trust X-Forwarded-* headers from a proxy',
+  'retention-days': 'days of update events (and of instances not seen) kept, 0 = forever (default 30)',
 };
 
 function parseBool(flag: string) {
@@ -30,10 +31,12 @@ function parseBool(flag: string) {
   };
 }
 
-function parseSeconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new CommanderError(2, 'serve.invalidArgument', `invalid value "${value}" for --upstream-sync-interval`);
-  return n;
+function parseNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new CommanderError(2, 'serve.invalidArgument', `invalid value "${value}" for --${flag}`);
+    return n;
+  };
 }
 
 function buildCommand(): Command {
@@ -48,7 +51,7 @@ function buildCommand(): Command {
     const description = `${DESCRIPTIONS[s.flag] ?? ''} [env ${s.env}]`;
     let opt: Option;
     if (s.type === 'boolean') opt = new Option(`--${s.flag} [bool]`, description).argParser(parseBool(s.flag));
-    else if (s.type === 'number') opt = new Option(`--${s.flag} <seconds>`, description).argParser(parseSeconds);
+    else if (s.type === 'number') opt = new Option(`--${s.flag} <${s.flag === 'retention-days' ? 'days' : 'seconds'}>`, description).argParser(parseNumber(s.flag));
     else opt = new Option(`--${s.flag} <value>`, description);
     cmd.addOption(opt);
   }

@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { NONCE_RETENTION_MS } from './auth/hawk-verify.js';
 import { parseListen, withDefaults, type ServerConfig } from './config.js';
 import { openStore, type Store } from './db/connect.js';
+import { createOmahaService, type OmahaService } from './omaha/service.js';
 import { pruneNonces } from './store/nonces.js';
 import { createInitialAdmin } from './store/users.js';
 import { describeSync, syncUpstreams } from './sync/upstream-sync.js';
@@ -18,6 +19,8 @@ export interface RunningServer {
   adminKey?: string;
   /** The open database (tests and tools read it directly). */
   store: Store;
+  /** The Omaha engine (flush, prune). */
+  omaha: OmahaService;
   /** Stops accepting connections, finishes in-flight requests, closes the database. */
   close(): Promise<void>;
 }
@@ -28,12 +31,14 @@ export async function startServer(input: StartConfig = {}): Promise<RunningServe
   const config = withDefaults(input);
   const store = await openStore({ dbUrl: config.dbUrl, dataDir: config.dataDir });
   const timers: NodeJS.Timeout[] = [];
+  let omaha: ReturnType<typeof createOmahaService> | undefined;
   try {
     const adminKey = await createInitialAdmin(store.db, config.adminKey);
     if (adminKey) config.onAdminKey?.(adminKey);
 
     const https = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
-    const app = await buildApp({ store, config }, { https });
+    omaha = createOmahaService(store, { retentionDays: config.retentionDays });
+    const app = await buildApp({ store, config, omaha }, { https });
     const { host, port } = parseListen(config.listen);
     await app.listen({ host: host ?? '::', port });
 
@@ -60,18 +65,22 @@ export async function startServer(input: StartConfig = {}): Promise<RunningServe
       port: address.port,
       adminKey,
       store,
+      omaha,
       close: () =>
         (closing ??= (async () => {
           for (const t of timers) clearInterval(t);
           try {
             await app.close();
           } finally {
+            // Buffered instance reports are written before the database closes.
+            await omaha!.close().catch((err) => app.log.warn({ err }, 'final write of instance reports failed'));
             await store.close();
           }
         })()),
     };
   } catch (err) {
     for (const t of timers) clearInterval(t);
+    await omaha?.close().catch(() => {});
     await store.close();
     throw err;
   }

@@ -35,6 +35,10 @@ const PRIMARY_KEYS: Record<TableName, string[]> = {
   upstreams: ['id'],
   instances: ['app_id', 'id'],
   events: ['id'],
+  grants: ['id'],
+  rollup_versions: ['app_id', 'group_id', 'resolution', 'bucket', 'version'],
+  rollup_events: ['app_id', 'group_id', 'resolution', 'bucket', 'version', 'event_type', 'event_result'],
+  catalog_generation: ['id'],
 };
 
 type Row = Record<string, unknown>;
@@ -170,6 +174,7 @@ export async function restoreBackup(store: Store, file: string): Promise<Record<
     if (store.engine === 'postgres') {
       // Explicit ids were inserted: move the sequence past them.
       await sql`select setval(pg_get_serial_sequence('events', 'id'), coalesce((select max(id) from events), 0) + 1, false)`.execute(trx);
+      await sql`select setval(pg_get_serial_sequence('grants', 'id'), coalesce((select max(id) from grants), 0) + 1, false)`.execute(trx);
     }
     return counts;
   });

@@ -18,6 +18,8 @@ export interface Store {
   sqlite?: BetterSqlite3.Database;
   /** Where the embedded database lives. */
   sqlitePath?: string;
+  /** The PostgreSQL pool, when the engine is PostgreSQL (the Omaha hot path uses it directly). */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -85,7 +87,7 @@ function openPostgres(url: string, max: number): Store {
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', close: () => db.destroy() };
+  return { db, engine: 'postgres', pgPool: pool, close: () => db.destroy() };
 }
 
 async function migrate(store: Store): Promise<void> {

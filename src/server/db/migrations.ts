@@ -1,7 +1,7 @@
 // Versioned schema migrations, defined in code and run by Kysely's Migrator
 // on every start (it takes a lock, so several `serve` processes may race).
 // Never edit a released migration: add the next one.
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './connect.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -146,6 +146,83 @@ function migrations(engine: Engine): Record<string, Migration> {
           .columns(['app_id', 'group_id', 'created_at', 'version', 'event_type', 'event_result', 'instance_id'])
           .execute();
         await db.schema.createIndex('events_instance').on('events').columns(['instance_id', 'created_at']).execute();
+      },
+    },
+    // The Omaha engine: a grant log (rate limits count it under a lock on the
+    // group row), pre-aggregated rollups (exact at 60, 3600 and 86400 s), a
+    // catalog generation that triggers bump whenever apps, channels, packages,
+    // groups or frames change (replicas' caches compare it), and indexes for
+    // retention pruning.
+    '0002_omaha': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('grants')
+          .addColumn('id', autoId, (c) => c.primaryKey())
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('group_id', 'text', (c) => c.notNull())
+          .addColumn('instance_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('granted_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('grants_window').on('grants').columns(['app_id', 'group_id', 'granted_at']).execute();
+        await db.schema.createIndex('grants_at').on('grants').column('granted_at').execute();
+
+        await db.schema
+          .createTable('rollup_versions')
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('group_id', 'text', (c) => c.notNull())
+          .addColumn('resolution', 'integer', (c) => c.notNull())
+          .addColumn('bucket', 'bigint', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('count', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rollup_versions_pk', ['app_id', 'group_id', 'resolution', 'bucket', 'version'])
+          .execute();
+        await db.schema
+          .createTable('rollup_events')
+          .addColumn('app_id', 'text', (c) => c.notNull())
+          .addColumn('group_id', 'text', (c) => c.notNull())
+          .addColumn('resolution', 'integer', (c) => c.notNull())
+          .addColumn('bucket', 'bigint', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('event_type', 'integer', (c) => c.notNull())
+          .addColumn('event_result', 'integer', (c) => c.notNull())
+          .addColumn('count', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rollup_events_pk', ['app_id', 'group_id', 'resolution', 'bucket', 'version', 'event_type', 'event_result'])
+          .execute();
+        await db.schema.createIndex('rollup_versions_bucket').on('rollup_versions').column('bucket').execute();
+        await db.schema.createIndex('rollup_events_bucket').on('rollup_events').column('bucket').execute();
+        await db.schema.createIndex('events_created').on('events').column('created_at').execute();
+        // Rollups read the counters now, and rate limits the grant log: these
+        // indexes only cost writes on the hot path.
+        await db.schema.dropIndex('events_rollup').execute();
+        await db.schema.dropIndex('instances_group_granted').execute();
+
+        await db.schema
+          .createTable('catalog_generation')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('n', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.insertInto('catalog_generation').values({ id: 1, n: 0 }).execute();
+
+        const tables = ['apps', 'channels', 'packages', 'groups', 'rollout_frames'];
+        if (engine === 'postgres') {
+          await sql`CREATE FUNCTION bump_catalog_generation() RETURNS trigger AS $$
+            BEGIN UPDATE catalog_generation SET n = n + 1 WHERE id = 1; RETURN NULL; END;
+            $$ LANGUAGE plpgsql`.execute(db);
+          for (const t of tables) {
+            await sql
+              .raw(`CREATE TRIGGER ${t}_catalog_generation AFTER INSERT OR UPDATE OR DELETE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_generation()`)
+              .execute(db);
+          }
+        } else {
+          for (const t of tables) {
+            for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+              await sql
+                .raw(`CREATE TRIGGER ${t}_catalog_generation_${op.toLowerCase()} AFTER ${op} ON ${t} BEGIN UPDATE catalog_generation SET n = n + 1 WHERE id = 1; END`)
+                .execute(db);
+            }
+          }
+        }
       },
     },
   };

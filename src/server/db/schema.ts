@@ -114,6 +114,44 @@ export interface EventsTable {
   created_at: number;
 }
 
+/** One row per update granted: the rate limit counts them in its window. */
+export interface GrantsTable {
+  id: Generated<number>;
+  app_id: string;
+  group_id: string;
+  instance_id: string;
+  version: string;
+  granted_at: number;
+}
+
+/** Distinct instances per version per bucket (seconds), at resolutions 60, 3600, 86400. */
+export interface RollupVersionsTable {
+  app_id: string;
+  group_id: string;
+  resolution: number;
+  bucket: number;
+  version: string;
+  count: number;
+}
+
+/** Events per (version, type, result) per bucket, at resolutions 60, 3600, 86400. */
+export interface RollupEventsTable {
+  app_id: string;
+  group_id: string;
+  resolution: number;
+  bucket: number;
+  version: string;
+  event_type: number;
+  event_result: number;
+  count: number;
+}
+
+/** Bumped by triggers on every change to apps, channels, packages, groups, frames. */
+export interface CatalogGenerationTable {
+  id: number;
+  n: number;
+}
+
 export interface Database {
   users: UsersTable;
   nonces: NoncesTable;
@@ -125,6 +163,10 @@ export interface Database {
   upstreams: UpstreamsTable;
   instances: InstancesTable;
   events: EventsTable;
+  grants: GrantsTable;
+  rollup_versions: RollupVersionsTable;
+  rollup_events: RollupEventsTable;
+  catalog_generation: CatalogGenerationTable;
 }
 
 export type TableName = keyof Database;
@@ -140,6 +182,9 @@ export const ALL_TABLES: TableName[] = [
   'upstreams',
   'instances',
   'events',
+  'grants',
+  'rollup_versions',
+  'rollup_events',
 ];
 
 export type UserRow = Selectable<UsersTable>;

@@ -234,6 +234,7 @@ export function groupRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<RollupParams>('/apps/:appId/groups/:groupId/requests/versions/:dateStart/:dateEnd', async (req): Promise<T.GroupRequestsRollup> => {
     const range = rollupRange(req);
     await requireGroup(store.db, range.appId, range.groupId);
+    await ctx.omaha?.flush();
     const rows = await rollupVersions(store.db, range);
     const byVersion = new Map<string, T.GroupRequestsValues[]>();
     for (const r of rows.sort((a, b) => a.timestamp - b.timestamp)) {
@@ -247,6 +248,7 @@ export function groupRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<RollupParams>('/apps/:appId/groups/:groupId/requests/events/:dateStart/:dateEnd', async (req): Promise<T.GroupRequestsRollup> => {
     const range = rollupRange(req);
     await requireGroup(store.db, range.appId, range.groupId);
+    await ctx.omaha?.flush();
     const rows = await rollupEvents(store.db, range);
     const byKey = new Map<string, T.GroupRequestsItem & { values: T.GroupRequestsValues[] }>();
     for (const r of rows.sort((a, b) => a.timestamp - b.timestamp)) {

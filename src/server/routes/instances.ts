@@ -50,26 +50,35 @@ function paging(q: Query): { limit: number; skip: number } {
   return { limit: Math.min(limit, MAX_LIMIT), skip };
 }
 
-export function instanceRoutes(app: FastifyInstance, { store }: ServerContext): void {
+export function instanceRoutes(app: FastifyInstance, { store, omaha }: ServerContext): void {
+  // Instance reports are written behind (every ~100 ms): write them before reading.
+  const flushed = async () => {
+    await omaha?.flush();
+  };
+
   app.get<{ Querystring: Query }>('/appversions', async (req): Promise<T.AppVersionList> => {
+    await flushed();
     const rows = await countByAppGroupVersion(store.db, filterFrom(req.query));
     rows.sort((a, b) => a.appId.localeCompare(b.appId) || a.groupId.localeCompare(b.groupId) || byVersionDesc(a.version, b.version));
     return { items: rows };
   });
 
   app.get<{ Querystring: Query }>('/clientupdates', async (req): Promise<T.ClientUpdateList> => {
+    await flushed();
     const { limit, skip } = paging(req.query);
     const rows = await listInstances(store.db, filterFrom(req.query), limit, skip);
     return { items: rows.map(clientUpdateJson) };
   });
 
-  app.get<{ Querystring: Query }>('/clientupdatecount', async (req): Promise<T.ClientCountResp> => ({
-    count: await countInstances(store.db, filterFrom(req.query)),
-  }));
+  app.get<{ Querystring: Query }>('/clientupdatecount', async (req): Promise<T.ClientCountResp> => {
+    await flushed();
+    return { count: await countInstances(store.db, filterFrom(req.query)) };
+  });
 
   app.get<{ Querystring: Query }>('/client/history', async (req): Promise<T.ClientHistoryResp> => {
     const clientId = text(req.query.clientId);
     if (!clientId) throw required('clientId');
+    await flushed();
     return { items: (await clientHistory(store.db, clientId, HISTORY_LIMIT)).map(historyJson) };
   });
 }

@@ -1,7 +1,9 @@
 // Instances and their event log: the queries behind appversions, clientupdates,
 // clientupdatecount, client/history and the group rollups, plus the writes the
 // Omaha endpoint makes (recordCheck, recordEvent).
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { computeReport } from '../omaha/recorder.js';
+import { RESOLUTIONS, SQL, eventCountParams, eventParams, instanceState, upsertInstanceParams, versionCountParams } from '../omaha/storage.js';
 import type { Database, EventRow, InstanceRow } from '../db/schema.js';
 import type { Db } from '../db/tx.js';
 
@@ -87,56 +89,65 @@ export interface RollupRange {
 }
 
 /**
- * `created_at` floored to the bucket, in ms; cast so SQLite divides as integers.
- * Grouped by its alias: PostgreSQL cannot match two parameterised copies.
+ * The kept resolution (60, 3600, 86400 s) the rollup sums: the coarsest that
+ * divides the asked one. Exact at the kept resolutions; at others, version
+ * counts add up per sub-bucket (an instance seen in two of them counts twice).
  */
-function bucketMs(resolution: number) {
-  const ms = resolution * 1000;
-  return sql<number>`(${sql.ref('created_at')} / cast(${ms} as integer)) * cast(${ms} as integer)`;
+export function baseResolution(resolution: number): number {
+  for (const r of [...RESOLUTIONS].reverse()) if (resolution % r === 0) return r;
+  return RESOLUTIONS[0];
 }
 
-function rollupBase(db: Db, r: RollupRange) {
+/** Bucket start (s) at the asked resolution; grouped by alias (PostgreSQL cannot match two parameterised copies). */
+function bucketOf(resolution: number) {
+  return sql<number>`(${sql.ref('bucket')} / cast(${resolution} as integer)) * cast(${resolution} as integer)`;
+}
+
+/** Distinct instances per version per bucket, from the pre-aggregated counters. */
+export async function rollupVersions(db: Db, r: RollupRange) {
   let q = db
-    .selectFrom('events')
+    .selectFrom('rollup_versions')
     .where('app_id', '=', r.appId)
     .where('group_id', '=', r.groupId)
-    .where('created_at', '>=', r.start * 1000)
-    .where('created_at', '<', r.end * 1000);
+    .where('resolution', '=', baseResolution(r.resolution))
+    .where('bucket', '>=', r.start)
+    .where('bucket', '<', r.end);
   if (r.versions && r.versions.length > 0) q = q.where('version', 'in', r.versions);
-  return q;
-}
-
-/** Distinct instances per version per bucket. */
-export async function rollupVersions(db: Db, r: RollupRange) {
-  const bucket = bucketMs(r.resolution);
-  const rows = await rollupBase(db, r)
+  const rows = await q
     .select('version')
-    .select(bucket.as('bucket'))
-    .select((eb) => eb.fn.count<number>('instance_id').distinct().as('n'))
-    .groupBy(['version', sql.ref('bucket')])
+    .select(bucketOf(r.resolution).as('b'))
+    .select((eb) => eb.fn.sum<number>('count').as('n'))
+    .groupBy(['version', sql.ref('b')])
     .execute();
-  return rows.map((x) => ({ version: x.version, timestamp: Math.floor(Number(x.bucket) / 1000), count: Number(x.n) }));
+  return rows.map((x) => ({ version: x.version, timestamp: Number(x.b), count: Number(x.n) }));
 }
 
-/** Events per (version, type, result) per bucket. */
+/** Events per (version, type, result) per bucket, from the pre-aggregated counters. */
 export async function rollupEvents(db: Db, r: RollupRange) {
-  const bucket = bucketMs(r.resolution);
-  const rows = await rollupBase(db, r)
+  let q = db
+    .selectFrom('rollup_events')
+    .where('app_id', '=', r.appId)
+    .where('group_id', '=', r.groupId)
+    .where('resolution', '=', baseResolution(r.resolution))
+    .where('bucket', '>=', r.start)
+    .where('bucket', '<', r.end);
+  if (r.versions && r.versions.length > 0) q = q.where('version', 'in', r.versions);
+  const rows = await q
     .select(['version', 'event_type', 'event_result'])
-    .select(bucket.as('bucket'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .groupBy(['version', 'event_type', 'event_result', sql.ref('bucket')])
+    .select(bucketOf(r.resolution).as('b'))
+    .select((eb) => eb.fn.sum<number>('count').as('n'))
+    .groupBy(['version', 'event_type', 'event_result', sql.ref('b')])
     .execute();
   return rows.map((x) => ({
     version: x.version,
     type: x.event_type,
     result: x.event_result,
-    timestamp: Math.floor(Number(x.bucket) / 1000),
+    timestamp: Number(x.b),
     count: Number(x.n),
   }));
 }
 
-// ---- writes made by the Omaha endpoint (and by tests)
+// ---- writes (the Omaha endpoint batches these itself; these are for tools and tests)
 
 export interface InstanceReport {
   appId: string;
@@ -148,77 +159,49 @@ export interface InstanceReport {
   at?: number;
 }
 
-/** Creates or refreshes the instance row for a check-in. */
-export async function recordCheck(db: Db, r: InstanceReport): Promise<void> {
-  const at = r.at ?? Date.now();
-  await db
-    .insertInto('instances')
-    .values({
-      app_id: r.appId,
-      id: r.instanceId,
-      group_id: r.groupId,
-      version: r.version,
-      oem: r.oem ?? '',
-      ip: r.ip ?? '',
-      status: '',
-      error_code: null,
-      last_event_type: null,
-      last_event_result: null,
-      granted_version: null,
-      granted_at: null,
-      last_seen: at,
-      created_at: at,
-    })
-    .onConflict((oc) =>
-      oc.columns(['app_id', 'id']).doUpdateSet({
-        group_id: r.groupId,
-        version: r.version,
-        oem: r.oem ?? '',
-        ip: r.ip ?? '',
-        last_seen: at,
-      }),
-    )
-    .execute();
-}
-
 export interface EventReport extends InstanceReport {
   type: number;
   result: number;
   errorCode?: number | null;
   previousVersion?: string;
   installSource?: string;
-  /** Instance status after this event, when it changes it. */
-  status?: string;
 }
 
-/** Appends an event and updates the instance's last event (and status). */
-export async function recordEvent(db: Db, e: EventReport): Promise<void> {
-  const at = e.at ?? Date.now();
-  await recordCheck(db, { ...e, at });
-  await db
-    .insertInto('events')
-    .values({
-      app_id: e.appId,
-      group_id: e.groupId,
-      instance_id: e.instanceId,
-      version: e.version,
-      previous_version: e.previousVersion ?? '',
-      event_type: e.type,
-      event_result: e.result,
-      error_code: e.errorCode ?? null,
-      install_source: e.installSource ?? '',
-      created_at: at,
-    })
-    .execute();
-  await db
-    .updateTable('instances')
-    .set({
-      last_event_type: e.type,
-      last_event_result: e.result,
-      error_code: e.errorCode ?? null,
-      ...(e.status !== undefined ? { status: e.status } : {}),
-    })
-    .where('app_id', '=', e.appId)
-    .where('id', '=', e.instanceId)
-    .execute();
+/** Runs shared `?`-placeholder SQL through Kysely on either engine. */
+async function run(db: Db, text: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  let i = 0;
+  const compiled = db.getExecutor().adapter instanceof PostgresAdapter ? text.replace(/\?/g, () => `$${++i}`) : text;
+  return (await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(compiled, params))).rows;
+}
+
+async function report(db: Db, r: InstanceReport, events: EventReport[]): Promise<void> {
+  const at = r.at ?? Date.now();
+  const row = (await run(db, SQL.instance, [r.appId, r.instanceId]))[0];
+  const batch = computeReport(
+    {
+      seen: { appId: r.appId, id: r.instanceId, groupId: r.groupId, version: r.version, oem: r.oem ?? '', ip: r.ip ?? '', at },
+      events: events.map((e) => ({
+        eventType: e.type,
+        eventResult: e.result,
+        ...(e.errorCode !== undefined && e.errorCode !== null ? { errorCode: e.errorCode } : {}),
+        ...(e.previousVersion !== undefined ? { previousVersion: e.previousVersion } : {}),
+      })),
+      installSource: events[0]?.installSource ?? '',
+    },
+    row ? instanceState(row) : undefined,
+  );
+  for (const p of batch.instances) await run(db, SQL.upsertInstance, upsertInstanceParams(p));
+  for (const e of batch.events) await run(db, SQL.insertEvent, eventParams(e));
+  for (const c of batch.versionCounts) await run(db, SQL.addVersionCount, versionCountParams(c));
+  for (const c of batch.eventCounts) await run(db, SQL.addEventCount, eventCountParams(c));
+}
+
+/** Records a check-in as the Omaha endpoint would (instance row, version rollup). */
+export function recordCheck(db: Db, r: InstanceReport): Promise<void> {
+  return report(db, r, []);
+}
+
+/** Records an event as the Omaha endpoint would (instance row and status, event log, rollups). */
+export function recordEvent(db: Db, e: EventReport): Promise<void> {
+  return report(db, e, [e]);
 }
