@@ -6,7 +6,8 @@ import type { FlagSet } from './flags.js';
 export function commandUsage(spec: CommandSpec, flags: FlagSet, program: string): string {
   let text = `NAME:\n\t${spec.name} - ${spec.summary ?? ''}\n\n`;
   text += `USAGE:\n\t${program} ${spec.name} ${spec.usage ?? ''}\n\n`;
-  text += `DESCRIPTION:\n\t${spec.description ?? ''}\n\n`;
+  // a command without a longer description is described by its summary
+  text += `DESCRIPTION:\n\t${spec.description ?? spec.summary ?? ''}\n\n`;
   const subs = (spec.subcommands ?? []).filter((s) => !s.hidden);
   if (subs.length > 0) {
     text += 'COMMANDS:\n';
