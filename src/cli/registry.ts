@@ -24,3 +24,18 @@ export const COMMANDS: CommandEntry[] = [
 export function findCommand(name: string): CommandEntry | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
+
+/**
+ * The 0.x `updatectl` verbs (src/cli/legacy), by name only: both command names
+ * accept them, and knowing the names must not cost loading them.
+ */
+export const LEGACY_VERB_NAMES: readonly string[] = [
+  'list-groups', 'new-group', 'update-group', 'delete-group', 'pause-group', 'unpause-group',
+  'rollup-group-versions', 'rollup-group-events', 'list-apps', 'create-app', 'update-app', 'delete-app',
+  'list-channels', 'update-channel', 'list-packages', 'new-package', 'watch', 'admin-init',
+  'admin-create-user', 'admin-delete-user', 'admin-list-users', 'list-clientupdates', 'list-appversions', 'fakeclients',
+];
+
+export function isLegacyVerb(name: string): boolean {
+  return LEGACY_VERB_NAMES.includes(name);
+}
