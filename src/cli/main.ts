@@ -205,7 +205,17 @@ async function makeDeps(
 }
 
 /** Runs the CLI as a process: real streams, exit code on exit. */
+/** Exit status of a process that wrote to a closed pipe (128 + SIGPIPE), as shells report for the Go original. */
+const EXIT_BROKEN_PIPE = 141;
+
 export function run(program: string, argv: string[]): void {
+  // `updateservicectl … | head`: the reader went away; stop quietly, as a Go program would
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+      throw err;
+    });
+  }
   let interrupted: Promise<void> | undefined;
   const untilInterrupted = () =>
     (interrupted ??= new Promise<void>((resolve) => {
