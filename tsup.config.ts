@@ -9,6 +9,7 @@ export default defineConfig({
   platform: 'node',
   splitting: true,
   sourcemap: true,
-  clean: true,
+  // dist/dashboard is Vite's (vite.config.ts): a CLI rebuild leaves it alone.
+  clean: ['!dashboard/**'],
   dts: false,
 });
