@@ -5,10 +5,12 @@
 //
 // Usage: npx tsup && node bench/omaha-throughput.mjs [seconds=10] [connections=50]
 // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service.
-// Each server runs in its own process; autocannon runs in this one.
+// Each server runs in its own process; autocannon runs in this one. "server
+// CPU" is the CPU time (all threads) the server process used per request
+// during the measured run: less sensitive to other load than req/s.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,13 +36,46 @@ function waitFor(child, pattern) {
   });
 }
 
-async function run(url, title, requests) {
+// CPU time (user + system, all threads) a process has used, in ms; Linux only.
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at USER_HZ = 100
+  } catch {
+    return NaN;
+  }
+}
+
+// CPU ms per thread of a process (BENCH_THREADS=1 prints them).
+function threadCpuMs(pid) {
+  const out = new Map();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      out.set(`${tid} ${name}`, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    }
+  } catch {}
+  return out;
+}
+
+async function run(url, title, requests, pid) {
   const opts = { url, connections, duration: seconds, pipelining: 1 };
   if (requests) Object.assign(opts, { method: 'POST', requests });
   // Warm-up (JIT, caches, page cache), then the measured run.
   await autocannon({ ...opts, duration: 2 });
+  const cpu0 = cpuMs(pid);
+  const threads0 = process.env.BENCH_THREADS ? threadCpuMs(pid) : undefined;
   const r = await autocannon(opts);
-  const line = `${title.padEnd(28)} ${String(Math.round(r.requests.average)).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms   errors ${r.errors}   non-2xx ${r.non2xx}   total ${r.requests.total}`;
+  if (threads0) {
+    for (const [k, v] of threadCpuMs(pid)) {
+      const us = ((v - (threads0.get(k) ?? 0)) * 1000) / r.requests.total;
+      if (us >= 1) console.log(`  thread ${k}: ${us.toFixed(1)} µs/req`);
+    }
+  }
+  const perRequest = ((cpuMs(pid) - cpu0) * 1000) / r.requests.total; // µs of server CPU per request
+  const line = `${title.padEnd(28)} ${String(Math.round(r.requests.average)).padStart(7)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms   errors ${r.errors}   non-2xx ${r.non2xx}   total ${r.requests.total}   server CPU ${Math.round(perRequest)} µs/req`;
   console.log(line);
   return r;
 }
@@ -108,8 +143,8 @@ const requests = [
 ];
 
 console.log(`${seconds} s per run, ${connections} connections, ${MACHINES} machine ids (${BEHIND * 100}% one version behind)`);
-const h = await run(helloUrl, 'node:http hello-world', undefined);
-const o = await run(`${serveUrl}/v1/update/`, 'POST /v1/update/ (SQLite)', requests);
+const h = await run(helloUrl, 'node:http hello-world', undefined, hello.pid);
+const o = await run(`${serveUrl}/v1/update/`, 'POST /v1/update/ (SQLite)', requests, serve.pid);
 console.log(`ratio update checks / hello-world: ${(o.requests.average / h.requests.average).toFixed(2)}`);
 
 // What the service recorded.

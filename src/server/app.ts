@@ -1,6 +1,8 @@
 // The HTTP application: Fastify with the v1 API under /_ah/api/update/v1/,
 // Hawk on everything but public/* and util/uuid, Google-shaped errors, and
 // JSON bodies accepted whatever (or no) content type the client sends.
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { API_BASE_PATH } from '../api/types.js';
@@ -11,13 +13,14 @@ import { adminRoutes } from './routes/admin.js';
 import { appRoutes } from './routes/apps.js';
 import { channelRoutes, publicChannelRoutes } from './routes/channels.js';
 import { groupRoutes } from './routes/groups.js';
-import { omahaRoutes } from './omaha/route.js';
+import { omahaFrontHandler, omahaRoutes } from './omaha/route.js';
 import { instanceRoutes } from './routes/instances.js';
 import { packageRoutes, publicPackageRoutes } from './routes/packages.js';
 import { payloadRoutes } from './routes/payloads.js';
 import { systemRoutes } from './routes/system.js';
 import { upstreamRoutes } from './routes/upstreams.js';
 import { utilRoutes } from './routes/util.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 
 const API_PREFIX = API_BASE_PATH.replace(/\/$/, '');
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -47,7 +50,28 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
   } as FastifyServerOptions;
+
+  // Omaha checks are answered by a plain node:http handler in front of
+  // Fastify's on the same server (see omaha/route.ts); while closing, every
+  // request goes to Fastify, which answers 503.
+  let front: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  let closing = false;
+  serverOptions.serverFactory = (fastifyHandler) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      if (closing || !front?.(req, res)) fastifyHandler(req, res);
+    };
+    const server = opts.https ? createHttpsServer({ cert: opts.https.cert, key: opts.https.key }, handler) : createHttpServer(handler);
+    // What Fastify sets on a server it creates itself.
+    server.keepAliveTimeout = 65_000;
+    server.requestTimeout = 0;
+    server.setTimeout(0);
+    return server;
+  };
   const app = (opts.https ? Fastify({ ...serverOptions, https: opts.https } as FastifyServerOptions) : Fastify(serverOptions)) as FastifyInstance;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
 
   // The Go client sends `application/json`, but JSON is accepted under any or no
   // content type; an empty body is no body. Multipart is left to @fastify/multipart.
@@ -128,6 +152,7 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
   if (ctx.omaha) {
     const omaha = ctx.omaha;
     await omahaRoutes(app, omaha, ctx.config);
+    front = omahaFrontHandler(omaha, ctx.config, app.log);
     // onSend: after the route's transaction committed, before the client can act on the reply.
     app.addHook('onSend', (req, _reply, payload, done) => {
       if (req.method !== 'GET' && req.method !== 'HEAD' && !req.url.startsWith('/v1/update')) omaha.invalidate();
@@ -136,5 +161,6 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
   }
   systemRoutes(app, ctx, requireHawk);
   payloadRoutes(app, ctx, requireHawk);
+  dashboardRoutes(app);
   return app;
 }

@@ -95,7 +95,17 @@ export async function serveMain(args: string[]): Promise<number> {
 
   if (typeof opts.restore === 'string') return restore(config, opts.restore);
 
-  config.onAdminKey = (key) => process.stdout.write(`admin key: ${key}\n`);
+  // The first start (or `database init`) prints admin's key, and a link that
+  // signs the dashboard in as admin (the key travels in the fragment, which
+  // browsers never send; the page removes it from the address bar).
+  let published: string | undefined;
+  let pendingKey: string | undefined;
+  const printSignIn = (key: string) => process.stdout.write(`dashboard sign-in: ${signInLink(published!, 'admin', key)}\n`);
+  config.onAdminKey = (key) => {
+    process.stdout.write(`admin key: ${key}\n`);
+    if (published) printSignIn(key);
+    else pendingKey = key;
+  };
   let server;
   try {
     server = await startServer(config);
@@ -104,6 +114,8 @@ export async function serveMain(args: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`listening on ${server.url}\n`);
+  published = config.baseUrl || server.url;
+  if (pendingKey) printSignIn(pendingKey);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -148,3 +160,8 @@ async function restore(config: ServerConfig, file: string): Promise<number> {
 }
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** The dashboard at `base`, signed in as `user` with `key` (see src/dashboard/session.ts). */
+export function signInLink(base: string, user: string, key: string): string {
+  return `${base.replace(/\/+$/, '')}/#sign-in?user=${encodeURIComponent(user)}&key=${encodeURIComponent(key)}`;
+}

@@ -46,8 +46,18 @@ export async function startServer(input: StartConfig = {}): Promise<RunningServe
     const shownHost = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     const url = `${https ? 'https' : 'http'}://${shownHost}:${address.port}`;
 
+    // A run still going when the next falls due (a slow upstream: its fetch may
+    // take up to 30 s against a 1 s interval) is not joined by another.
     const every = (ms: number, job: () => Promise<void>) => {
-      const t = setInterval(() => void job().catch((err) => app.log.warn({ err }, 'periodic job failed')), ms);
+      let running = false;
+      const tick = () => {
+        if (running) return;
+        running = true;
+        void job()
+          .catch((err) => app.log.warn({ err }, 'periodic job failed'))
+          .finally(() => (running = false));
+      };
+      const t = setInterval(tick, ms);
       t.unref();
       timers.push(t);
     };

@@ -63,6 +63,10 @@ function sqliteFileFor(opts: OpenOptions): string {
   return path.join(opts.dataDir, SQLITE_FILE_NAME);
 }
 
+/** Per connection: memory-mapped reads (bytes) and page cache (KiB). */
+export const SQLITE_MMAP_BYTES = 256 * 1024 * 1024;
+export const SQLITE_CACHE_KIB = 32 * 1024;
+
 export function openSqlite(file: string, readonly = false): Store {
   if (!readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new BetterSqlite3(file, { readonly, fileMustExist: readonly });
@@ -71,6 +75,11 @@ export function openSqlite(file: string, readonly = false): Store {
     // WAL + NORMAL survives process crashes (kill -9); only an OS crash may lose the last commits.
     sqlite.pragma('synchronous = NORMAL');
   }
+  // Reads of the database file through a shared memory map rather than a
+  // read() per page, and a larger page cache: the Omaha endpoint reads an
+  // instance row per check.
+  sqlite.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
+  sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {

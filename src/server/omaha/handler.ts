@@ -21,6 +21,18 @@ const OEM = /^[\x20-\x7e]{0,64}$/;
 /** `installsource` of a forced check (update_engine_client -check_for_update). */
 const ONDEMAND = 'ondemandupdate';
 
+// Clients send the same few app ids (with braces, upper case) over and over.
+const canonicalIds = new Map<string, string>();
+function canonicalId(raw: string): string {
+  let id = canonicalIds.get(raw);
+  if (id === undefined) {
+    id = canonicalAppId(raw);
+    if (canonicalIds.size >= 1_000) canonicalIds.clear();
+    canonicalIds.set(raw, id);
+  }
+  return id;
+}
+
 export interface HandlerDeps {
   catalog: Catalog;
   storage: OmahaStorage;
@@ -63,7 +75,7 @@ async function handleApp(deps: HandlerDeps, request: OmahaRequest, app: RequestA
     return reply;
   };
 
-  const appId = canonicalAppId(app.appId);
+  const appId = canonicalId(app.appId);
   const entry = await deps.catalog.app(appId, now);
   if (!entry) return fail('error-unknownApplication');
   const group = resolveTrack(entry, app.track);

@@ -1,13 +1,15 @@
 // Write-behind recording of what instances report. Checks and events only
 // update the instance row, append to the event log and bump rollup counters:
 // none of that has to be durable before the reply, so it is buffered here and
-// written in one transaction every `intervalMs` (and on close). Grants do not
+// written every `intervalMs` (and on close) by the storage's applyBatch (on
+// SQLite, by a worker thread: sqlite-writer.ts). Grants do not
 // go through the buffer: the grant transaction takes the instance's pending
 // report with it (take()) so the two can never be applied out of order.
 import { maskErrorCode } from '../../omaha/index.js';
 import { compareVersions } from '../versions.js';
 import {
   RESOLUTIONS,
+  BatchWriteError,
   type EventCount,
   type EventInsert,
   type InstanceState,
@@ -240,11 +242,12 @@ export class Recorder {
       try {
         await this.storage.applyBatch(batch);
       } catch (err) {
-        // Keep the data for the next attempt (bounded), newer reports winning.
-        for (const p of batch.instances) this.restore(p);
-        if (this.events.length < this.maxPending * 10) this.events.unshift(...batch.events);
-        for (const c of batch.versionCounts) this.addVersion(c);
-        for (const c of batch.eventCounts) this.addEvent(c);
+        // Keep what was not written for the next attempt (bounded), newer reports winning.
+        const left = err instanceof BatchWriteError ? err.remaining : batch;
+        for (const p of left.instances) this.restore(p);
+        if (this.events.length < this.maxPending * 10) this.events.unshift(...left.events);
+        for (const c of left.versionCounts) this.addVersion(c);
+        for (const c of left.eventCounts) this.addEvent(c);
         throw err;
       } finally {
         this.inFlight = new Map();

@@ -6,7 +6,8 @@ import { startCheckpointer } from './checkpointer.js';
 import { handleRequest, type HandlerDeps, type RequestContext } from './handler.js';
 import { Recorder } from './recorder.js';
 import { pgStorage } from './storage-pg.js';
-import { sqliteStorage } from './storage-sqlite.js';
+import { startSqliteWriter } from './sqlite-writer.js';
+import { BATCH_STATEMENTS, sqliteStorage } from './storage-sqlite.js';
 import type { OmahaRequest, OmahaResponse } from '../../omaha/index.js';
 import type { OmahaStorage, PruneResult } from './storage.js';
 
@@ -35,7 +36,9 @@ export interface OmahaService {
 }
 
 export function createOmahaService(store: Store, opts: OmahaServiceOptions): OmahaService {
-  const storage = store.engine === 'postgres' ? pgStorage(store) : sqliteStorage(store);
+  // On SQLite, write-behind batches are written by a worker thread (when it can start).
+  const writer = store.sqlite && store.sqlitePath ? startSqliteWriter(store.sqlite, store.sqlitePath, BATCH_STATEMENTS) : undefined;
+  const storage = store.engine === 'postgres' ? pgStorage(store) : sqliteStorage(store, writer);
   const catalog = new Catalog(storage, opts.catalogRecheckMs ?? (store.engine === 'postgres' ? 250 : 50));
   const recorder = new Recorder(storage, {
     intervalMs: opts.flushIntervalMs ?? 50,
@@ -71,6 +74,7 @@ export function createOmahaService(store: Store, opts: OmahaServiceOptions): Oma
     async close() {
       if (pruneTimer) clearInterval(pruneTimer);
       await recorder.close();
+      await writer?.stop();
       await checkpointer?.stop();
     },
   };

@@ -2,16 +2,21 @@
 // synchronously. Writes take Kysely's connection lock first (so they never
 // land inside a transaction an API route has open on the same connection),
 // then run as one BEGIN IMMEDIATE transaction: SQLite's write lock serialises
-// grants across every process sharing the file.
+// grants across every process sharing the file. With a write-behind worker
+// (sqlite-writer.ts), batches are written by the worker's own connection and
+// every write here waits for the worker to be outside a transaction.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../db/connect.js';
 import type { FrameRow, GroupRow } from '../db/schema.js';
 import type { PackageInfo } from './decide.js';
+import { WriterError, type SqliteWriter, type WriterStatement } from './sqlite-writer.js';
 import {
+  BatchWriteError,
   SQL,
+  batchAfter,
+  batchRows,
   eventCountParams,
   eventParams,
-  instanceState,
   packageInfo,
   upsertInstanceParams,
   versionCountParams,
@@ -28,7 +33,30 @@ const BATCH_SLICE = 400;
 
 type Statement = BetterSqlite3.Statement<unknown[], Record<string, unknown>>;
 
-export function sqliteStorage(store: Store): OmahaStorage {
+/** The statements of a write batch, in batchRows order (what a SqliteWriter is started with). */
+export const BATCH_STATEMENTS: readonly WriterStatement[] = [
+  { text: SQL.upsertInstance, arity: 17 },
+  { text: SQL.insertEvent, arity: 10 },
+  { text: SQL.addVersionCount, arity: 6 },
+  { text: SQL.addEventCount, arity: 8 },
+];
+
+/** A batch as flat parameter arrays, one per BATCH_STATEMENTS entry. */
+function flatRows(b: WriteBatch): unknown[][] {
+  const flat = <T>(rows: readonly T[], params: (row: T) => unknown[]) => {
+    const out: unknown[] = [];
+    for (const r of rows) for (const v of params(r)) out.push(v);
+    return out;
+  };
+  return [
+    flat(b.instances, upsertInstanceParams),
+    flat(b.events, eventParams),
+    flat(b.versionCounts, versionCountParams),
+    flat(b.eventCounts, eventCountParams),
+  ];
+}
+
+export function sqliteStorage(store: Store, writer?: SqliteWriter): OmahaStorage {
   const sqlite = store.sqlite!;
   const cache = new Map<string, Statement>();
   const stmt = (text: string): Statement => {
@@ -37,9 +65,13 @@ export function sqliteStorage(store: Store): OmahaStorage {
     return s;
   };
 
-  /** Runs `fn` in BEGIN IMMEDIATE while holding Kysely's connection. */
+  // SQL.instance's columns, in order: group_id, version, status, granted_version, last_seen.
+  const instanceRaw = (sqlite.prepare(SQL.instance) as Statement).raw(true);
+
+  /** Runs `fn` in BEGIN IMMEDIATE while holding Kysely's connection (and the writer's lock). */
   async function write<R>(fn: () => R): Promise<R> {
-    return store.db.connection().execute(async () => sqlite.transaction(fn).immediate());
+    const run = () => store.db.connection().execute(async () => sqlite.transaction(fn).immediate());
+    return writer?.alive ? writer.exclusive(run) : run();
   }
 
   return {
@@ -62,8 +94,17 @@ export function sqliteStorage(store: Store): OmahaStorage {
     },
 
     async getInstance(appId, id): Promise<InstanceState | undefined> {
-      const row = stmt(SQL.instance).get(appId, id);
-      return row ? instanceState(row) : undefined;
+      // Once per check: rows as arrays (no object with named keys per row).
+      const row = instanceRaw.get(appId, id) as unknown[] | undefined;
+      if (!row) return undefined;
+      // As instanceState() reads a row object.
+      return {
+        groupId: String(row[0]),
+        version: String(row[1]),
+        status: String(row[2]),
+        grantedVersion: row[3] === null || row[3] === undefined ? null : String(row[3]),
+        lastSeen: Number(row[4]),
+      };
     },
 
     grant(a: GrantAttempt) {
@@ -83,8 +124,16 @@ export function sqliteStorage(store: Store): OmahaStorage {
     },
 
     async applyBatch(b: WriteBatch) {
-      // In slices of a few hundred rows, one transaction each, yielding between
-      // them: a big batch never stalls the event loop for long.
+      if (batchRows(b) === 0) return;
+      if (writer?.alive) {
+        try {
+          return await writer.apply(flatRows(b));
+        } catch (err) {
+          throw new BatchWriteError(batchAfter(b, err instanceof WriterError ? err.committed : 0), { cause: err });
+        }
+      }
+      // On this thread: in slices of a few hundred rows, one transaction each,
+      // yielding between them, so a big batch never stalls the event loop for long.
       const ops: Array<() => void> = [];
       const up = stmt(SQL.upsertInstance);
       const ev = stmt(SQL.insertEvent);
@@ -96,9 +145,13 @@ export function sqliteStorage(store: Store): OmahaStorage {
       for (const c of b.eventCounts) ops.push(() => ec.run(...eventCountParams(c)));
       for (let i = 0; i < ops.length; i += BATCH_SLICE) {
         if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-        await write(() => {
-          for (const op of ops.slice(i, i + BATCH_SLICE)) op();
-        });
+        try {
+          await write(() => {
+            for (const op of ops.slice(i, i + BATCH_SLICE)) op();
+          });
+        } catch (err) {
+          throw new BatchWriteError(batchAfter(b, i), { cause: err });
+        }
       }
     },
 

@@ -73,6 +73,30 @@ export interface WriteBatch {
   eventCounts: EventCount[];
 }
 
+/** Rows of a batch, in the order they are written: instances, events, version counts, event counts. */
+export const batchRows = (b: WriteBatch): number => b.instances.length + b.events.length + b.versionCounts.length + b.eventCounts.length;
+
+/** What is left of a batch after its first `committed` rows (in batchRows order) were written. */
+export function batchAfter(b: WriteBatch, committed: number): WriteBatch {
+  let skip = committed;
+  const cut = <T>(rows: T[]): T[] => {
+    const n = Math.min(skip, rows.length);
+    skip -= n;
+    return n === 0 ? rows : rows.slice(n);
+  };
+  return { instances: cut(b.instances), events: cut(b.events), versionCounts: cut(b.versionCounts), eventCounts: cut(b.eventCounts) };
+}
+
+/** applyBatch failed after part of the batch was committed: `remaining` was not written. */
+export class BatchWriteError extends Error {
+  constructor(
+    readonly remaining: WriteBatch,
+    options?: ErrorOptions,
+  ) {
+    super(`writing instance reports failed: ${(options?.cause as Error | undefined)?.message ?? 'unknown error'}`, options);
+  }
+}
+
 export interface AppCatalogRows {
   groups: GroupRow[];
   frames: FrameRow[];
@@ -110,7 +134,7 @@ export interface OmahaStorage {
    * the grant and the instance's granted state before returning.
    */
   grant(attempt: GrantAttempt): Promise<Decision | 'group-gone'>;
-  /** Applies buffered writes in one transaction. */
+  /** Applies buffered writes (in one or more transactions); a BatchWriteError says what was not written. */
   applyBatch(batch: WriteBatch): Promise<void>;
   /** Deletes events, grants and rollup rows older than `beforeMs`, and instances not seen since. */
   prune(beforeMs: number): Promise<PruneResult>;
