@@ -248,10 +248,8 @@ for (const seed of Object.keys(SEED_FILES) as SeedId[]) {
     }
 
     for (const step of STEPS.filter((s) => s.seed === seed)) {
-      if (step.from === 'prose') {
-        it.skip(title(step), () => {});
-        continue;
-      }
+      // prose lines are listed only so the seed check knows they were read
+      if (step.from === 'prose') continue;
       const slow = 'fake' in step || 'updates' in step;
       it(
         title(step),
