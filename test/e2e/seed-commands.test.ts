@@ -148,9 +148,8 @@ interface Fake {
   exit: Promise<number>;
 }
 
-function title(step: Step): string {
+function title(step: Exclude<Step, { from: 'prose' }>): string {
   const short = (s: string) => (s.length > 110 ? `${s.slice(0, 107)}…` : s).replaceAll('\n', '; ');
-  if (step.from === 'prose') return `${step.seed}:${step.line} (prose, not run) ${short(step.text)}`;
   if (step.from === 'seed') return `${step.seed}:${step.line} ${short(step.text)}`;
   if ('updates' in step) return `${step.seed} (test) fake clients print "updated from ${step.updates.from} to ${step.updates.to}" ×${step.updates.count}`;
   if ('stopFake' in step) return `${step.seed} (test) Ctrl-C ends the fake clients`;
