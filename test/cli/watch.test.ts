@@ -5,35 +5,7 @@ import { hookEnvironment, runWatch, watchUrl, type WatchOptions } from '../../sr
 import { parseRequest } from '../../src/omaha/index.js';
 import { startRecordingServer, type CannedReply, type RecordingServer } from '../helpers/recording-server.js';
 import { maskStamps, runCli } from '../helpers/run-cli.js';
-
-const APP_ID = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
-const XML = '<?xml version="1.0" encoding="UTF-8"?>\n';
-const NOUPDATE = `${XML}<response protocol="3.0" server="update.core-os.net">
- <daystart elapsed_seconds="0"></daystart>
- <app appid="${APP_ID}" status="ok">
-  <updatecheck status="noupdate"></updatecheck>
- </app>
-</response>
-`;
-const offer = (version: string) => `${XML}<response protocol="3.0" server="update.core-os.net">
- <daystart elapsed_seconds="0"></daystart>
- <app appid="${APP_ID}" status="ok">
-  <updatecheck status="ok">
-   <urls>
-    <url codebase="https://example.com/packages/${version}/"></url>
-   </urls>
-   <manifest version="${version}">
-    <packages>
-     <package hash="m4eqJIl18nb4SPWQVCdVCLTwAxE=" name="update.gz" size="1024" required="false"></package>
-    </packages>
-    <actions>
-     <action event="postinstall" sha256="YzR37ht/AxsZL88ISu+i/038FDzf9a8gZHHFPmjrNi0=" needsadmin="false" IsDelta="false" DisablePayloadBackoff="true"></action>
-    </actions>
-   </manifest>
-  </updatecheck>
- </app>
-</response>
-`;
+import { APP_ID, NOUPDATE, offer, XML } from '../helpers/omaha-replies.js';
 
 /** A test "second" (the --interval unit). */
 const SECOND_MS = 150;

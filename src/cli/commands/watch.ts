@@ -235,7 +235,8 @@ function optionsOf(f: FlagSet): WatchOptions {
   };
 }
 
-function depsOf(d: Deps): WatchDeps {
+/** The watch loop's dependencies from the CLI's (shared with the 0.x `watch` verb). */
+export function watchDeps(d: Deps): WatchDeps {
   return {
     client: d.client(),
     server: d.globals.server,
@@ -256,7 +257,7 @@ function runFromFlags(f: FlagSet, d: Deps): Promise<number> | number {
     d.stderr.write('--interval must be a positive number of seconds\n');
     return ExitCode.USAGE;
   }
-  return runWatch(optionsOf(f), depsOf(d));
+  return runWatch(optionsOf(f), watchDeps(d));
 }
 
 export const watch: CommandSpec = {

@@ -1,7 +1,7 @@
 // 0.x `watch [OPTION]... <appID> <groupID> <clientID> <cmd> <args>`: the 2.x
 // watcher, with the ids as arguments instead of flags.
 import { ExitCode, type Deps } from '../command.js';
-import { runWatch } from '../commands/watch.js';
+import { runWatch, watchDeps } from '../commands/watch.js';
 import type { LegacyInput, LegacyVerb } from './verb.js';
 
 function watch(input: LegacyInput, d: Deps): Promise<number> | number {
@@ -16,17 +16,7 @@ function watch(input: LegacyInput, d: Deps): Promise<number> | number {
   const [appId, groupId, clientId, command, ...args] = input.args as [string, string, string, string, ...string[]];
   return runWatch(
     { appId, groupId, clientId, command, args, version: input.str('version'), intervalSeconds: input.num('interval') },
-    {
-      client: d.client(),
-      server: d.globals.server,
-      debug: d.globals.debug,
-      stdout: d.stdout,
-      stderr: d.stderr,
-      log: (message) => d.log(message),
-      env: d.env,
-      cwd: d.cwd,
-      untilInterrupted: () => d.untilInterrupted(),
-    },
+    watchDeps(d),
   );
 }
 
