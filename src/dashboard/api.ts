@@ -1,5 +1,5 @@
 // The v1 API from the browser, signed with Hawk exactly as the CLI signs it
-// (src/api/hawk.ts; /work/shared/spec/cli.md "Requests"): header scheme, no
+// (src/api/hawk.ts and docs/cli.md): header scheme, no
 // payload hash, MAC over method, path and query, host and port. The server
 // accepts the MAC over the raw path too, which is what the page signs: the
 // very string it sends.
