@@ -1,12 +1,9 @@
 // Serving the built dashboard (no browser needed): the page, its hashed
 // assets and their cache headers, nothing outside the build; and the sign-in
 // link `serve` prints on its first start.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serveMain, signInLink } from '../../src/server/main.js';
-import { startTestServer, type TestServer } from '../server/helpers.js';
+import { startTestServer, withCapturedServe, type TestServer } from '../server/helpers.js';
 import { ensureBuilt } from './helpers.js';
 
 describe('dashboard assets', () => {
@@ -59,17 +56,7 @@ describe('dashboard assets', () => {
 
 describe('sign-in link', () => {
   it('is printed next to the admin key on the first start only', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'us-dash-serve-'));
-    const lines: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    // Vitest sets Vite's BASE_URL=/, which is also a serve setting.
-    const savedBaseUrl = process.env.BASE_URL;
-    delete process.env.BASE_URL;
-    try {
+    await withCapturedServe(async ({ dataDir: dir, lines }) => {
       const run = () => serveMain(['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'silent', '--admin-key', 'k'.repeat(32)]);
       let done = run();
       await vi.waitFor(() => expect(lines.join('')).toMatch(/dashboard sign-in: /), { timeout: 10_000 });
@@ -84,12 +71,7 @@ describe('sign-in link', () => {
       expect(lines.join('')).not.toMatch(/sign-in/);
       process.emit('SIGTERM');
       expect(await done).toBe(0);
-    } finally {
-      if (savedBaseUrl !== undefined) process.env.BASE_URL = savedBaseUrl;
-      spy.mockRestore();
-      errSpy.mockRestore();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('keeps a published base URL and escapes the key', () => {

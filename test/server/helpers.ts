@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { describe } from 'vitest';
+import { describe, vi } from 'vitest';
 import { ApiClient } from '../../src/api/client.js';
 import { startServer, type RunningServer, type StartConfig } from '../../src/server/server.js';
 
@@ -98,3 +98,30 @@ export async function apiError(fn: () => Promise<unknown>): Promise<{ code: numb
 }
 
 export const APP_ID = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
+
+/**
+ * Runs `serveMain` in this process with its stdout captured and stderr
+ * silenced, in a fresh data dir. Vitest puts Vite's BASE_URL=/ into
+ * process.env, which is also a serve setting: it is removed meanwhile.
+ */
+export async function withCapturedServe(
+  body: (serve: { dataDir: string; lines: string[] }) => Promise<void>,
+): Promise<void> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'us-serve-'));
+  const lines: string[] = [];
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const savedBaseUrl = process.env.BASE_URL;
+  delete process.env.BASE_URL;
+  try {
+    await body({ dataDir, lines });
+  } finally {
+    if (savedBaseUrl !== undefined) process.env.BASE_URL = savedBaseUrl;
+    out.mockRestore();
+    err.mockRestore();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -9,7 +9,7 @@ import { request } from 'undici';
 import { ApiClient } from '../../src/api/client.js';
 import { readConfigFile, resolveConfig, withDefaults } from '../../src/server/config.js';
 import { serveMain } from '../../src/server/main.js';
-import { APP_ID, createPgDatabase, describeEngines, PG_URL } from './helpers.js';
+import { APP_ID, createPgDatabase, describeEngines, PG_URL, withCapturedServe } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Vitest puts Vite's BASE_URL=/ (and MODE, DEV…) into process.env; BASE_URL is also a serve setting.
@@ -46,16 +46,7 @@ describe('serve settings', () => {
   });
 
   it('serveMain prints where it listens and the admin key once, and stops on SIGTERM', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'us-serve-'));
-    const lines: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const savedBaseUrl = process.env.BASE_URL;
-    delete process.env.BASE_URL;
-    try {
+    await withCapturedServe(async ({ dataDir: dir, lines }) => {
       const run = (key?: string) =>
         serveMain(['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'silent', ...(key ? ['--admin-key', key] : [])]);
       let done = run('k'.repeat(32));
@@ -71,12 +62,7 @@ describe('serve settings', () => {
       process.emit('SIGINT');
       expect(await done).toBe(0);
       expect(await serveMain(['--listen', 'nope'])).toBe(2);
-    } finally {
-      if (savedBaseUrl !== undefined) process.env.BASE_URL = savedBaseUrl;
-      spy.mockRestore();
-      errSpy.mockRestore();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
