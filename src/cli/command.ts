@@ -18,6 +18,8 @@ export const ExitCode = {
 export interface Output {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Width of the terminal, when the stream is one. */
+  columns?: number;
 }
 
 export interface GlobalOptions {
@@ -26,6 +28,8 @@ export interface GlobalOptions {
   key: string;
   debug: boolean;
   skipSslVerify: boolean;
+  /** `--output` / `UPDATECTL_OUTPUT`: the original's text, the API's JSON, or boxed tables (see render.ts). */
+  output: 'text' | 'json' | 'table';
 }
 
 /** What a command's run function is given besides its own flags. */

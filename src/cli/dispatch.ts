@@ -3,6 +3,7 @@
 import { ExitCode, invocationWord, type CommandSpec, type Deps } from './command.js';
 import { FlagError, FlagSet, HelpRequested } from './flags.js';
 import { commandUsage } from './help.js';
+import { reportFailure, reportUsage } from './render.js';
 
 /** Builds a command's flag set. */
 export function flagsOf(spec: CommandSpec): FlagSet {
@@ -15,6 +16,11 @@ export function writeUsage(spec: CommandSpec, deps: Pick<Deps, 'out' | 'program'
   deps.out.write(commandUsage(spec, flagsOf(spec), deps.program));
 }
 
+/** A usage error: the flag error and the usage, or (with --output=json) one JSON error. */
+function usageError(spec: CommandSpec, deps: Deps, problem?: string): void {
+  reportUsage(deps, commandUsage(spec, flagsOf(spec), deps.program), problem, `${deps.program} ${spec.name}`);
+}
+
 export async function execute(spec: CommandSpec, args: string[], deps: Deps): Promise<number> {
   const word = args[0];
   const sub = word === undefined ? undefined : spec.subcommands?.find((s) => invocationWord(s) === word);
@@ -24,23 +30,28 @@ export async function execute(spec: CommandSpec, args: string[], deps: Deps): Pr
   try {
     flags.parse(args);
   } catch (err) {
-    if (err instanceof FlagError) deps.stderr.write(err.message + '\n');
-    else if (!(err instanceof HelpRequested)) throw err;
-    writeUsage(spec, deps);
+    if (err instanceof FlagError) usageError(spec, deps, err.message);
+    else if (err instanceof HelpRequested) writeUsage(spec, deps);
+    else throw err;
     return ExitCode.USAGE;
   }
   if (!spec.run) {
-    writeUsage(spec, deps);
+    usageError(spec, deps);
     return ExitCode.USAGE;
   }
   let code: number;
   try {
     code = await spec.run(flags, deps);
   } catch (err) {
-    // API, transport and file errors: one log line, never a stack trace
-    deps.log(err instanceof Error ? err.message : String(err));
+    // a flag value only the command itself could judge: a usage error
+    if (err instanceof FlagError) {
+      usageError(spec, deps, err.message);
+      return ExitCode.USAGE;
+    }
+    // API, transport and file errors: one log line (or JSON error), never a stack trace
+    reportFailure(deps, err);
     return ExitCode.ERROR;
   }
-  if (code === ExitCode.USAGE) writeUsage(spec, deps);
+  if (code === ExitCode.USAGE) usageError(spec, deps);
   return code;
 }

@@ -20,7 +20,21 @@ export function globalFlagSet(program: string): FlagSet {
     .bool('version', false, 'Print version information and exit.')
     .string('s', DEFAULT_SERVER, 'Short for --server.', true)
     .string('u', '', 'Short for --user.', true)
-    .string('k', '', 'Short for --key.', true);
+    .string('k', '', 'Short for --key.', true)
+    .string('output', '', 'Output format: text, json or table.', true);
+}
+
+/** A global flag or variable whose value no command could use: one line on stderr, exit 2. */
+export class BadGlobalValue extends Error {}
+
+const OUTPUT_FORMATS: readonly string[] = ['text', 'json', 'table'] satisfies GlobalOptions['output'][];
+
+/** `--output` (when given, even empty) over `UPDATECTL_OUTPUT` over text; empty means text. */
+export function outputFormat(flag: string | undefined, env: NodeJS.ProcessEnv): GlobalOptions['output'] {
+  const [value, source] = flag !== undefined ? [flag, 'flag -output'] : [env['UPDATECTL_OUTPUT'] ?? '', 'UPDATECTL_OUTPUT'];
+  if (value === '') return 'text';
+  if (OUTPUT_FORMATS.includes(value)) return value as GlobalOptions['output'];
+  throw new BadGlobalValue(`invalid value "${value}" for ${source}: must be text, json or table`);
 }
 
 /** Global options from parsed flags, with `UPDATECTL_*` variables where a flag was not given. */
@@ -37,6 +51,7 @@ export function resolveGlobals(flags: FlagSet, env: NodeJS.ProcessEnv): GlobalOp
     key: pick('key', 'UPDATECTL_KEY'),
     debug: flags.getBool('debug'),
     skipSslVerify: flags.getBool('skip-ssl-verify'),
+    output: outputFormat(flags.isSet('output') ? flags.getString('output') : undefined, env),
   };
 }
 
@@ -47,6 +62,7 @@ export const LEGACY_GLOBAL_FLAGS: LegacyFlag[] = [
   { names: 'user, u', kind: 'string', def: '', usage: 'API user name' },
   { names: 'key, k', kind: 'string', def: '', usage: 'API key of that user' },
   { names: 'skip-ssl-verify', kind: 'bool', def: false, usage: 'do not check TLS certificates', hidden: true },
+  { names: 'output', kind: 'string', def: '', usage: 'output format: text, json or table', hidden: true },
   { names: 'version, v', kind: 'bool', def: false, usage: 'print the version and exit' },
   { names: 'help, h', kind: 'bool', def: false, usage: 'show this help' },
 ];
@@ -64,5 +80,6 @@ export function resolveLegacyGlobals(flags: AliasedFlags, env: NodeJS.ProcessEnv
     key: pick('key', 'UPDATECTL_KEY'),
     debug: Boolean(flags.value('debug')),
     skipSslVerify: Boolean(flags.value('skip-ssl-verify')),
+    output: outputFormat(flags.isSet('output') ? String(flags.value('output')) : undefined, env),
   };
 }

@@ -3,7 +3,7 @@
 // on demand, so the CLI starts about as fast as Node itself.
 import { ExitCode, type Deps, type GlobalOptions, type Output } from './command.js';
 import { FlagError, HelpRequested } from './flags.js';
-import { globalFlagSet, LEGACY_GLOBAL_FLAGS, legacyGlobalFlagSet, resolveGlobals, resolveLegacyGlobals } from './globals.js';
+import { BadGlobalValue, globalFlagSet, LEGACY_GLOBAL_FLAGS, legacyGlobalFlagSet, resolveGlobals, resolveLegacyGlobals } from './globals.js';
 import { AliasedFlags } from './legacy/flags.js';
 import { globalHelp } from './help.js';
 import { logLine } from './output.js';
@@ -27,6 +27,10 @@ export async function main(program: string, argv: string[], io: MainIO): Promise
   const out = new TabWriter((text) => io.stdout.write(text));
   try {
     return program === LEGACY_PROGRAM ? await legacyMain(program, argv, out, io) : await modernMain(program, argv, out, io);
+  } catch (err) {
+    if (!(err instanceof BadGlobalValue)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return ExitCode.USAGE;
   } finally {
     out.flush();
   }
