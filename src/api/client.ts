@@ -3,6 +3,7 @@
 // with Hawk, and fails with the original client's error wording.
 import { Agent, request, type Dispatcher } from 'undici';
 import { GoogleApiError, TransportError, decodeJson } from './errors.js';
+import { goRequestBody } from './go-json.js';
 import { hawkHeader } from './hawk.js';
 import * as T from './types.js';
 
@@ -138,7 +139,7 @@ export class ApiClient {
     const url = this.apiUrl(path, opts.query);
     const hasBody = opts.body !== undefined;
     const reply = await this.send(method, url, {
-      body: hasBody ? JSON.stringify(opts.body) + '\n' : undefined,
+      body: hasBody ? goRequestBody(opts.body) : undefined,
       headers: hasBody ? { 'content-type': 'application/json' } : {},
     });
     let text: string;

@@ -1,5 +1,6 @@
 // Output conventions of the original CLI: Go's `log` lines on stderr, Go's
 // float formatting, and Go's JSON encoding where the CLI echoes objects.
+import { escapeLikeGo } from '../api/go-json.js';
 
 /** `YYYY/MM/DD HH:MM:SS ` in local time, as Go's log.LstdFlags prints it. */
 export function logStamp(date = new Date()): string {
@@ -32,11 +33,6 @@ export function goFixed(x: number, decimals = 6): string {
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? '+Inf' : '-Inf';
   return x.toFixed(decimals);
-}
-
-/** Go's encoding/json escapes HTML-sensitive characters and line separators by default. */
-function escapeLikeGo(json: string): string {
-  return json.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 /** Go's json.MarshalIndent(v, "", " ") for plain objects, keys in the given order. */

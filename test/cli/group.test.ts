@@ -172,12 +172,11 @@ describe('group update', () => {
     expect(server.requests[1]!.json).toMatchObject({ oemBlacklist: '' });
   });
 
-  it('keeps a 1.4.0 rate limit when only the label changes, and prints the 2.1.0 table', async () => {
+  it('sends back only the 2.1.0 fields when only the label changes, and prints the 2.1.0 table', async () => {
+    // the 2.1.0 Group had no rate-limit fields; the service keeps them when they are absent
     await servePatchable(LEGACY_FAKE1);
     const r = await group('update', `--app-id=${APP}`, '--group-id=fake1', '--label=Renamed');
-    expect(server.requests[1]!.json).toEqual({
-      appId: APP, channelId: 'master', id: 'fake1', label: 'Renamed', updateCount: 5, updateInterval: 300, updatePooling: true,
-    });
+    expect(server.requests[1]!.json).toEqual({ appId: APP, channelId: 'master', id: 'fake1', label: 'Renamed' });
     expect(r.stdout).toMatch(/^Label\tApp\t+Channel\tId\tUpdates Paused\tPercent\tRollout Active\n/);
   });
 
@@ -215,7 +214,7 @@ describe('group update', () => {
   it('treats -1 as "not given" for the rate-limit flags', async () => {
     await servePatchable(LEGACY_FAKE1);
     const r = await group('update', `--app-id=${APP}`, '--group-id=fake1', '--update-count=-1');
-    expect(server.requests[1]!.json).toMatchObject({ updateCount: 5, updateInterval: 300, updatePooling: true });
+    expect(server.requests[1]!.json).toEqual({ appId: APP, channelId: 'master', id: 'fake1', label: 'Fake Group 1' });
     expect(r.stdout).toContain('Updates Paused');
   });
 

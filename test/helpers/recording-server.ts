@@ -8,6 +8,8 @@ export interface RecordedRequest {
   /** Path as sent (still percent-encoded). */
   path: string;
   query: URLSearchParams;
+  /** The query as sent, with its `?` (empty when there is none). */
+  search: string;
   headers: IncomingMessage['headers'];
   body: Buffer;
   /** The body parsed as JSON, when it is JSON. */
@@ -42,7 +44,14 @@ export async function startRecordingServer(routes: Routes = {}): Promise<Recordi
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const body = Buffer.concat(chunks);
-      const recorded: RecordedRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        search: url.search,
+        headers: req.headers,
+        body,
+      };
       try {
         recorded.json = JSON.parse(body.toString('utf8'));
       } catch {

@@ -35,7 +35,8 @@ export async function createApp(opts: CreateAppOptions, { client, out }: AppDeps
 }
 
 export async function updateApp(opts: Required<CreateAppOptions>, { client, out }: AppDeps): Promise<number> {
-  const app = await client.updateApp(opts.appId, withoutZeroFields({ id: opts.appId, label: opts.label, description: opts.description }));
+  // the id travels in the path only: the original's body held just the label and description
+  const app = await client.updateApp(opts.appId, withoutZeroFields({ label: opts.label, description: opts.description }));
   writeApps(out, [app]);
   return ExitCode.OK;
 }

@@ -18,7 +18,7 @@ export interface GroupRef {
 /** The 1.4.0 int flags use -1 for "not given", as the original did. */
 export const NOT_GIVEN = -1;
 
-/** Every Group field of both API generations, in the original's JSON order. */
+/** The 2.1.0 client's Group, in its JSON order: what update, pause and unpause send back. */
 const GROUP_FIELDS = [
   'appId',
   'channelId',
@@ -26,23 +26,26 @@ const GROUP_FIELDS = [
   'label',
   'oemBlacklist',
   'rolloutActive',
-  'updateCount',
-  'updateInterval',
   'updatePercent',
-  'updatePooling',
   'updatesPaused',
 ] as const satisfies readonly (keyof Group)[];
 
 /**
- * The PATCH body of update/pause/unpause: the group as fetched (its known
- * fields, zero ones dropped as the original did) with `changes` applied. The
- * changed fields are always sent, so `unpause` can say `false` and a rate
- * limit can be set back to 0.
+ * With the 1.4.0 rate-limit flags, the 1.4.0 fields travel as well. The
+ * 2.1.0 fields stay in the body, since the service resets those it is not sent.
  */
-export function groupPatch(fetched: Group, changes: Partial<Group>): Group {
+const RATE_LIMIT_GROUP_FIELDS = [...GROUP_FIELDS, 'updateCount', 'updateInterval', 'updatePooling'] as const satisfies readonly (keyof Group)[];
+
+/**
+ * The PATCH body of update/pause/unpause: the group as fetched (the `fields`
+ * the client knows, zero ones dropped as the original did) with `changes`
+ * applied. The changed fields are always sent, so `unpause` can say `false`
+ * and a rate limit can be set back to 0.
+ */
+export function groupPatch(fetched: Group, changes: Partial<Group>, fields: readonly (keyof Group)[] = GROUP_FIELDS): Group {
   const merged: Record<string, unknown> = { ...fetched, ...changes };
   const body: Record<string, unknown> = {};
-  for (const field of GROUP_FIELDS) {
+  for (const field of fields) {
     if (field in changes || !isZero(merged[field])) body[field] = merged[field];
   }
   return body as Group;
@@ -118,7 +121,7 @@ export async function updateGroup(opts: UpdateGroupOptions, { client, out }: Gro
   if (opts.label !== undefined) changes.label = opts.label;
   if (opts.channel !== undefined) changes.channelId = opts.channel;
   if (opts.oemBlacklist !== undefined) changes.oemBlacklist = opts.oemBlacklist;
-  const group = await client.patchGroup(opts.appId, opts.groupId, groupPatch(fetched, changes));
+  const group = await client.patchGroup(opts.appId, opts.groupId, groupPatch(fetched, changes, legacy ? RATE_LIMIT_GROUP_FIELDS : GROUP_FIELDS));
   if (legacy) writeLegacyGroups(out, [group]);
   else writeGroups(out, [group]);
   return ExitCode.OK;
