@@ -43,6 +43,17 @@ function formatGoogleError(code: number, body: string, message: string, errors: 
   return out;
 }
 
+/** A reply outside the v1 API (`/admin/v1/init`, `/db/backup`) with a status that is not success: its body is the message. */
+export class HttpReplyError extends Error {
+  constructor(
+    readonly status: number,
+    body: string,
+  ) {
+    super(body);
+    this.name = 'HttpReplyError';
+  }
+}
+
 /** The server could not be reached or the exchange broke off. */
 export class TransportError extends Error {
   constructor(message: string) {

@@ -1,7 +1,11 @@
-// Walks the command tree the way the original did: a word naming a
-// subcommand descends, anything else is parsed as the command's own flags.
+// The 2.x command families as commander commands: a spec's flags become
+// options (read by Go's rules, see go-command.ts), its subcommands child
+// commands, its run function the action. As in the original's dispatcher, a
+// subcommand is chosen by the first word only; anything else is parsed as
+// the command's own flags.
 import { ExitCode, invocationWord, type CommandSpec, type Deps } from './command.js';
-import { FlagError, FlagSet, HelpRequested } from './flags.js';
+import { FlagError, FlagSet } from './flags.js';
+import { GoCommand, runTree } from './go-command.js';
 import { commandUsage } from './help.js';
 import { reportFailure, reportUsage } from './render.js';
 
@@ -18,23 +22,40 @@ export function writeUsage(spec: CommandSpec, deps: Pick<Deps, 'out' | 'program'
 
 /** A usage error: the flag error and the usage, or (with --output=json) one JSON error. */
 function usageError(spec: CommandSpec, deps: Deps, problem?: string): void {
-  reportUsage(deps, commandUsage(spec, flagsOf(spec), deps.program), problem, `${deps.program} ${spec.name}`);
+  reportUsage(deps, {
+    usage: commandUsage(spec, flagsOf(spec), deps.program),
+    problem,
+    message: `missing or invalid flags or arguments; see '${deps.program} ${spec.name} --help'`,
+  });
 }
 
-export async function execute(spec: CommandSpec, args: string[], deps: Deps): Promise<number> {
-  const word = args[0];
-  const sub = word === undefined ? undefined : spec.subcommands?.find((s) => invocationWord(s) === word);
-  if (sub) return execute(sub, args.slice(1), deps);
-
-  const flags = flagsOf(spec);
-  try {
-    flags.parse(args);
-  } catch (err) {
-    if (err instanceof FlagError) usageError(spec, deps, err.message);
-    else if (err instanceof HelpRequested) writeUsage(spec, deps);
-    else throw err;
-    return ExitCode.USAGE;
+/** Makes `command` the commander command of `spec` and its subcommands, run with `deps`. */
+export function defineCommand(command: GoCommand, spec: CommandSpec, deps: Deps): GoCommand {
+  command.summary(spec.summary ?? '');
+  command.useFlags(flagsOf(spec)).useConventions({
+    usage: () => commandUsage(spec, flagsOf(spec), deps.program),
+    // -h/--help: the usage on stdout and exit 2, as the original's flag.ErrHelp
+    showUsage: (text) => deps.out.write(text),
+    helpStatus: ExitCode.USAGE,
+    flagError: (message) => {
+      if (spec.onFlagError) return spec.onFlagError(message, deps);
+      usageError(spec, deps, message);
+      return ExitCode.USAGE;
+    },
+    firstWordSelectsSubcommand: true,
+  });
+  for (const sub of spec.subcommands ?? []) {
+    command.addCommand(defineCommand(new GoCommand(invocationWord(sub)), sub, deps), { hidden: sub.hidden === true });
   }
+  return command.run(() => runParsed(spec, command.parsedFlags(), deps));
+}
+
+/** Runs `spec`, or the subcommand its first argument names, with `args`. */
+export function execute(spec: CommandSpec, args: string[], deps: Deps): Promise<number> {
+  return runTree(defineCommand(new GoCommand(invocationWord(spec)), spec, deps), args);
+}
+
+async function runParsed(spec: CommandSpec, flags: FlagSet, deps: Deps): Promise<number> {
   if (!spec.run) {
     usageError(spec, deps);
     return ExitCode.USAGE;

@@ -1,8 +1,10 @@
 // Go `flag` package semantics, which the original CLI's users rely on:
 // `-x` equals `--x`, a bool flag never consumes the next word, parsing stops
 // at the first positional argument (or `--`), and the last repeated flag wins.
-// Commander's option parser cannot express these rules, so each command's
-// options are parsed here.
+// A FlagSet declares a command's flags (name, kind, Go default, usage) and
+// holds their values once parsed; commander does the parsing, through the
+// translation in go-command.ts. The value parsers here (strconv's rules,
+// Go's error wording) are what commander calls for each value.
 
 export type FlagKind = 'string' | 'bool' | 'int' | 'float';
 
@@ -14,6 +16,11 @@ export interface FlagDef {
   defValue: string;
   /** Hidden flags parse but stay out of help (extensions beyond the original). */
   hidden?: boolean;
+  /**
+   * Reads a value instead of the kind's Go rule; throws an Error whose message
+   * says what is wrong with it (the flag error names the flag and the value).
+   */
+  parse?: (text: string) => FlagValue;
 }
 
 export type FlagValue = string | boolean | number;
@@ -80,6 +87,11 @@ export class FlagSet {
     return this.define({ name, kind: 'float', usage, defValue: String(def), hidden }, def);
   }
 
+  /** A flag with its own value parser; a `bool` one still never takes the next word. */
+  custom(name: string, kind: 'string' | 'bool', opts: { defValue: string; usage: string; parse: (text: string) => FlagValue; hidden?: boolean }): this {
+    return this.define({ name, kind, usage: opts.usage, defValue: opts.defValue, hidden: opts.hidden, parse: opts.parse }, kind === 'bool' ? false : '');
+  }
+
   private define(def: FlagDef, value: FlagValue): this {
     this.defs.set(def.name, def);
     this.values.set(def.name, value);
@@ -110,6 +122,35 @@ export class FlagSet {
 
   getNumber(name: string): number {
     return this.values.get(name) as number;
+  }
+
+  /** The value of a flag of any kind (a custom one's parsed value). */
+  get(name: string): FlagValue {
+    return this.values.get(name)!;
+  }
+
+  /** Records a value parsed from the command line (the flag counts as given). */
+  assign(name: string, value: FlagValue): void {
+    this.values.set(name, value);
+    this.given.add(name);
+  }
+
+  /** A flag's value from its text, by the flag's rule; throws FlagError worded as Go's. */
+  valueOf(name: string, text: string): FlagValue {
+    const def = this.defs.get(name)!;
+    if (def.parse) {
+      try {
+        return def.parse(text);
+      } catch (err) {
+        throw new FlagError(`invalid value "${text}" for flag -${name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (def.kind === 'bool') {
+      const b = BOOL_WORDS[text];
+      if (b === undefined) throw new FlagError(`invalid boolean value "${text}" for -${name}: parse error`);
+      return b;
+    }
+    return this.convert(def, text);
   }
 
   /** Parses `args`; throws FlagError or HelpRequested as Go's ContinueOnError would return them. */

@@ -9,7 +9,7 @@
 //
 // A command states its columns once and hands its rows to a Printer, which
 // picks the format. The table code loads only when a table is drawn.
-import { GoogleApiError } from '../api/errors.js';
+import { GoogleApiError, HttpReplyError } from '../api/errors.js';
 import { ExitCode, type Deps, type GlobalOptions, type Output } from './command.js';
 import type { TabWriter } from './tabwriter.js';
 
@@ -34,6 +34,13 @@ export interface ListOptions<T> {
 export function writeRows<T>(out: TabWriter, columns: Columns<T>, rows: readonly T[]): void {
   out.row(...columns.map(([header]) => header));
   for (const row of rows) out.row(...columns.map(([, cell]) => cell(row)));
+}
+
+/** A text layout of rows without the header line (the 0.x verbs that change one item print it so). */
+export function rowsOnly<T>(columns: Columns<T>): (out: TabWriter, rows: readonly T[]) => void {
+  return (out, rows) => {
+    for (const row of rows) out.row(...columns.map(([, cell]) => cell(row)));
+  };
 }
 
 export class Printer {
@@ -62,9 +69,19 @@ export class Printer {
     return this.list(columns, [row], { ...opts, json: opts.json ?? row });
   }
 
-  /** A status line (`rollout set`); in JSON, the object it reports on. */
-  message(text: string, json: unknown): void {
+  /** Text only the text and table outputs carry (the original's extra lines). */
+  note(text: string): void {
+    if (this.format !== 'json') this.out.write(text);
+  }
+
+  /**
+   * A status line (`rollout set`); in JSON, the object it reports on. `raw`
+   * text bypasses the tabwriter, for lines the original printed straight to
+   * stdout.
+   */
+  message(text: string, json: unknown, { raw = false } = {}): void {
     if (this.format === 'json') this.document(json);
+    else if (raw) this.raw(text);
     else this.out.write(text);
   }
 
@@ -119,7 +136,8 @@ export const ErrorCode = {
 /**
  * A failure as one JSON line: `{"error":{"code":404,"message":"app not found"}}`.
  * An API error keeps its HTTP status, message and `errors` list (Google's
- * error shape, as the server sent it); anything else gets `code`.
+ * error shape, as the server sent it), another failed reply its status;
+ * anything else gets `code`.
  */
 export function jsonErrorLine(err: unknown, code: number = ErrorCode.FAILURE): string {
   if (err instanceof GoogleApiError) {
@@ -127,6 +145,7 @@ export function jsonErrorLine(err: unknown, code: number = ErrorCode.FAILURE): s
     if (err.errors.length > 0) error['errors'] = err.errors;
     return eventLine({ error });
   }
+  if (err instanceof HttpReplyError) return eventLine({ error: { code: err.status, message: err.message } });
   return eventLine({ error: { code, message: messageOf(err) } });
 }
 
@@ -145,17 +164,25 @@ export function reportFailure(d: FailureDeps, err: unknown, text = messageOf(err
   else d.log(text);
 }
 
+export interface UsageReport {
+  /** What text output prints on stdout: the usage or help. */
+  usage: string;
+  /** The flag error, printed on stderr before the usage in text output. */
+  problem?: string;
+  /** The JSON error's message when there is no `problem`. */
+  message: string;
+}
+
 /**
  * Reports a usage error. In text and table output: the flag error (if any) on
- * stderr and `usage` on stdout, as the original did. In JSON: one error
+ * stderr and the usage on stdout, as the original did. In JSON: one error
  * object on stderr, and nothing on stdout.
  */
-export function reportUsage(d: Pick<Deps, 'globals' | 'stderr' | 'out'>, usage: string, problem?: string, command?: string): void {
+export function reportUsage(d: Pick<Deps, 'globals' | 'stderr' | 'out'>, report: UsageReport): void {
   if (d.globals.output === 'json') {
-    const message = problem ?? `missing or invalid flags or arguments${command ? `; see '${command} --help'` : ''}`;
-    d.stderr.write(jsonErrorLine(new Error(message), ErrorCode.USAGE));
+    d.stderr.write(jsonErrorLine(new Error(report.problem ?? report.message), ErrorCode.USAGE));
     return;
   }
-  if (problem !== undefined) d.stderr.write(`${problem}\n`);
-  d.out.write(usage);
+  if (report.problem !== undefined) d.stderr.write(`${report.problem}\n`);
+  d.out.write(report.usage);
 }

@@ -1,31 +1,36 @@
 // `admin-user`: create, list and delete the users allowed to call the API.
 import type { ApiClient } from '../../api/client.js';
-import { ExitCode, type CommandSpec, type Deps, type Output } from '../command.js';
-import type { TabWriter } from '../tabwriter.js';
+import type { AdminUser } from '../../api/types.js';
+import { ExitCode, type CommandSpec, type Deps } from '../command.js';
+import { printerOf, rowsOnly, type Columns, type Printer } from '../render.js';
 
-type AdminDeps = { client: ApiClient; out: TabWriter; stdout: Output };
+type AdminDeps = { client: ApiClient; print: Printer };
 
-/** Prints the new user's key: scripts capture it as the whole output. */
-export async function createAdminUser(userName: string, { client, stdout }: AdminDeps): Promise<number> {
+const USER_COLUMNS: Columns<AdminUser> = [['User', (u) => u.user ?? '']];
+
+/** Prints the new user's key alone: scripts capture it as the whole output. */
+export async function createAdminUser(userName: string, { client, print }: AdminDeps): Promise<number> {
   const user = await client.createUser({ userName });
-  stdout.write(`${user.token ?? ''}\n`);
+  print.message(`${user.token ?? ''}\n`, user, { raw: true });
   return ExitCode.OK;
 }
 
-export async function listAdminUsers({ client, out }: AdminDeps): Promise<number> {
+/** One name a line, without a heading. */
+export async function listAdminUsers({ client, print }: AdminDeps): Promise<number> {
   const reply = await client.listUsers();
-  for (const user of reply.users ?? []) out.write(`${user.user ?? ''}\n`);
+  await print.list(USER_COLUMNS, reply.users ?? [], { text: rowsOnly(USER_COLUMNS) });
   return ExitCode.OK;
 }
 
 /** Names the user the server reports as deleted, as the original did. */
-export async function deleteAdminUser(userName: string, { client, stdout }: AdminDeps): Promise<number> {
+export async function deleteAdminUser(userName: string, { client, print }: AdminDeps): Promise<number> {
   const user = await client.deleteUser(userName);
-  stdout.write(`User ${user.user ?? ''} deleted\n`);
+  print.message(`User ${user.user ?? ''} deleted\n`, user, { raw: true });
   return ExitCode.OK;
 }
 
-const deps = (d: Deps): AdminDeps => ({ client: d.client(), out: d.out, stdout: d.stdout });
+export const adminDeps = (d: Deps): AdminDeps => ({ client: d.client(), print: printerOf(d) });
+const deps = adminDeps;
 
 /** The single `<username>` argument, or undefined when there is not exactly one. */
 function onlyArgument(positionals: string[]): string | undefined {

@@ -4,18 +4,19 @@ import type { ApiClient } from '../../api/client.js';
 import type { App } from '../../api/types.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import { withoutZeroFields } from '../output.js';
-import type { TabWriter } from '../tabwriter.js';
+import { printerOf, type Columns, type Printer } from '../render.js';
 
-type AppDeps = { client: ApiClient; out: TabWriter };
+type AppDeps = { client: ApiClient; print: Printer };
 
-export function writeApps(out: TabWriter, apps: App[]): void {
-  out.write('Id\tLabel\tDescription\n');
-  for (const a of apps) out.row(a.id ?? '', a.label ?? '', a.description ?? '');
-}
+export const APP_COLUMNS: Columns<App> = [
+  ['Id', (a) => a.id ?? ''],
+  ['Label', (a) => a.label ?? ''],
+  ['Description', (a) => a.description ?? ''],
+];
 
-export async function listApps({ client, out }: AppDeps): Promise<number> {
+export async function listApps({ client, print }: AppDeps): Promise<number> {
   const list = await client.listApps();
-  writeApps(out, list.items ?? []);
+  await print.list(APP_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 
@@ -26,28 +27,28 @@ export interface CreateAppOptions {
   description: string;
 }
 
-export async function createApp(opts: CreateAppOptions, { client, out }: AppDeps): Promise<number> {
+export async function createApp(opts: CreateAppOptions, { client, print }: AppDeps): Promise<number> {
   const app = await client.insertApp(
     withoutZeroFields({ id: opts.appId || randomUUID(), label: opts.label, description: opts.description }),
   );
-  writeApps(out, [app]);
+  await print.item(APP_COLUMNS, app);
   return ExitCode.OK;
 }
 
-export async function updateApp(opts: Required<CreateAppOptions>, { client, out }: AppDeps): Promise<number> {
+export async function updateApp(opts: Required<CreateAppOptions>, { client, print }: AppDeps): Promise<number> {
   // the id travels in the path only: the original's body held just the label and description
   const app = await client.updateApp(opts.appId, withoutZeroFields({ label: opts.label, description: opts.description }));
-  writeApps(out, [app]);
+  await print.item(APP_COLUMNS, app);
   return ExitCode.OK;
 }
 
-export async function deleteApp(appId: string, { client, out }: AppDeps): Promise<number> {
+export async function deleteApp(appId: string, { client, print }: AppDeps): Promise<number> {
   const app = await client.deleteApp(appId);
-  writeApps(out, [app]);
+  await print.item(APP_COLUMNS, app);
   return ExitCode.OK;
 }
 
-const deps = (d: Deps): AppDeps => ({ client: d.client(), out: d.out });
+const deps = (d: Deps): AppDeps => ({ client: d.client(), print: printerOf(d) });
 
 export const app: CommandSpec = {
   name: 'app',

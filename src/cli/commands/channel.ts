@@ -3,10 +3,10 @@ import type { ApiClient } from '../../api/client.js';
 import type { AppChannel } from '../../api/types.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
-import type { TabWriter } from '../tabwriter.js';
 import { withoutZeroFields } from '../output.js';
+import { printerOf, type Columns, type Printer } from '../render.js';
 
-type ChannelDeps = { client: ApiClient; out: TabWriter };
+type ChannelDeps = { client: ApiClient; print: Printer };
 
 export interface ChannelRef {
   appId: string;
@@ -18,43 +18,45 @@ export interface ChannelOptions extends ChannelRef {
   publish: boolean;
 }
 
-export function writeChannels(out: TabWriter, channels: AppChannel[]): void {
-  out.write('Label\tVersion\tPublish\tUpstream\n');
-  for (const c of channels) out.row(c.label ?? '', c.version ?? '', Boolean(c.publish), c.upstream ?? '');
-}
+export const CHANNEL_COLUMNS: Columns<AppChannel> = [
+  ['Label', (c) => c.label ?? ''],
+  ['Version', (c) => c.version ?? ''],
+  ['Publish', (c) => Boolean(c.publish)],
+  ['Upstream', (c) => c.upstream ?? ''],
+];
 
-export async function listChannels(appId: string, { client, out }: ChannelDeps): Promise<number> {
+export async function listChannels(appId: string, { client, print }: ChannelDeps): Promise<number> {
   const list = await client.listChannels(appId);
-  writeChannels(out, list.items ?? []);
+  await print.list(CHANNEL_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 
-export async function createChannel(opts: ChannelOptions, { client, out }: ChannelDeps): Promise<number> {
+export async function createChannel(opts: ChannelOptions, { client, print }: ChannelDeps): Promise<number> {
   // posted under the real app id: the original put the channel label in the path
   const channel = await client.insertChannel(
     opts.appId,
     withoutZeroFields({ appId: opts.appId, label: opts.channel, publish: opts.publish, version: opts.version }),
   );
-  writeChannels(out, [channel]);
+  await print.item(CHANNEL_COLUMNS, channel);
   return ExitCode.OK;
 }
 
 /** Sets the channel's version and publish state; without --publish the channel is unpublished. */
-export async function updateChannel(opts: ChannelOptions, { client, out }: ChannelDeps): Promise<number> {
+export async function updateChannel(opts: ChannelOptions, { client, print }: ChannelDeps): Promise<number> {
   const channel = await client.updateChannel(opts.appId, opts.channel, withoutZeroFields({ publish: opts.publish, version: opts.version }));
-  writeChannels(out, [channel]);
+  await print.item(CHANNEL_COLUMNS, channel);
   return ExitCode.OK;
 }
 
-export async function deleteChannel(ref: ChannelRef, { client, out }: ChannelDeps): Promise<number> {
-  await client.deleteChannel(ref.appId, ref.channel);
-  out.write(`deleted channel: ${ref.channel}, for application: ${ref.appId}\n`);
+export async function deleteChannel(ref: ChannelRef, { client, print }: ChannelDeps): Promise<number> {
+  const deleted = await client.deleteChannel(ref.appId, ref.channel);
+  print.message(`deleted channel: ${ref.channel}, for application: ${ref.appId}\n`, deleted);
   return ExitCode.OK;
 }
 
 // ---- command specs
 
-const deps = (d: Deps): ChannelDeps => ({ client: d.client(), out: d.out });
+const deps = (d: Deps): ChannelDeps => ({ client: d.client(), print: printerOf(d) });
 
 const ref = (f: FlagSet): ChannelRef => ({ appId: f.getString('app-id'), channel: f.getString('channel') });
 

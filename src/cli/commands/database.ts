@@ -7,11 +7,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ApiClient } from '../../api/client.js';
 import { describeTransportError } from '../../api/client.js';
-import { TransportError } from '../../api/errors.js';
-import { ExitCode, type CommandSpec, type Deps, type Output } from '../command.js';
+import { HttpReplyError, TransportError } from '../../api/errors.js';
+import { ExitCode, type CommandSpec, type Deps } from '../command.js';
 import { fileError } from '../output.js';
+import { printerOf, type Printer } from '../render.js';
 
-type DatabaseDeps = { client: ApiClient; stdout: Output };
+type DatabaseDeps = { client: ApiClient; print: Printer };
 
 /** Reads a whole reply body; a broken exchange reads as Go's net/http error. */
 async function readText(body: { text(): Promise<string> }, method: string, url: URL): Promise<string> {
@@ -24,13 +25,15 @@ async function readText(body: { text(): Promise<string> }, method: string, url: 
 
 /**
  * Asks the server to set up its database. The endpoint is unauthenticated and
- * answers `ok` on success; anything else is printed and fails the command.
+ * answers `ok` on success; anything else is printed and fails the command
+ * (in JSON: `{"status":"ok"}`, or an error with the reply's status).
  */
-export async function initDatabase({ client, stdout }: DatabaseDeps): Promise<number> {
+export async function initDatabase({ client, print }: DatabaseDeps): Promise<number> {
   const url = client.serverUrl('/admin/v1/init');
   const reply = await client.send('GET', url, { sign: false });
   const body = await readText(reply.body, 'GET', url);
-  stdout.write(`${body}\n`);
+  if (print.json && body !== 'ok') throw new HttpReplyError(reply.status >= 300 ? reply.status : ExitCode.ERROR, body);
+  print.message(`${body}\n`, { status: body }, { raw: true });
   return body === 'ok' ? ExitCode.OK : ExitCode.ERROR;
 }
 
@@ -49,7 +52,7 @@ export async function backupDatabase(outputFile: string, cwd: string, { client }
   const url = client.serverUrl('/db/backup');
   const reply = await client.send('GET', url);
   // the original accepted exactly 200 and logged any other reply's body as the error
-  if (reply.status !== 200) throw new Error(await readText(reply.body, 'GET', url));
+  if (reply.status !== 200) throw new HttpReplyError(reply.status, await readText(reply.body, 'GET', url));
 
   const target = resolve(cwd, outputFile);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.partial`);
@@ -74,7 +77,7 @@ export const database: CommandSpec = {
       name: 'database init',
       summary: 'Initialize the database.',
       description: 'Ask the server to create its database tables; prints the reply.',
-      run: (_f, d) => initDatabase({ client: d.client(), stdout: d.stdout }),
+      run: (_f, d) => initDatabase({ client: d.client(), print: printerOf(d) }),
     },
     {
       name: 'database backup',

@@ -2,13 +2,14 @@
 // read their request rollups and set their update percentage. `group update`
 // also takes the 1.4.0 rate-limit flags (--update-count/--update-interval).
 import type { ApiClient } from '../../api/client.js';
-import type { Group, GroupRequestsRollup } from '../../api/types.js';
+import type { Group, GroupRequestsItem, GroupRequestsRollup, GroupRequestsValues } from '../../api/types.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
 import { goFixed, goFloat, goInt64, isZero, withoutZeroFields } from '../output.js';
+import { printerOf, rowsOnly, writeRows, type Columns, type Printer } from '../render.js';
 import type { TabWriter } from '../tabwriter.js';
 
-type GroupDeps = { client: ApiClient; out: TabWriter };
+type GroupDeps = { client: ApiClient; print: Printer };
 
 export interface GroupRef {
   appId: string;
@@ -51,29 +52,39 @@ export function groupPatch(fetched: Group, changes: Partial<Group>, fields: read
   return body as Group;
 }
 
-/** The columns both table generations share: label, app, channel, id, paused. */
-function groupCells(g: Group): [string, string, string, string, boolean] {
-  return [g.label ?? '', g.appId ?? '', g.channelId ?? '', g.id ?? '', Boolean(g.updatesPaused)];
+/** The columns every group table starts with. */
+export const GROUP_ID_COLUMNS: Columns<Group> = [
+  ['Label', (g) => g.label ?? ''],
+  ['App', (g) => g.appId ?? ''],
+  ['Channel', (g) => g.channelId ?? ''],
+  ['Id', (g) => g.id ?? ''],
+];
+
+export const GROUP_COLUMNS: Columns<Group> = [
+  ...GROUP_ID_COLUMNS,
+  ['Updates Paused', (g) => Boolean(g.updatesPaused)],
+  ['Percent', (g) => goFloat(g.updatePercent ?? 0)],
+  ['Rollout Active', (g) => Boolean(g.rolloutActive)],
+];
+
+/** The 1.4.0 table, with the rate limit. */
+export const RATE_LIMIT_GROUP_COLUMNS: Columns<Group> = [
+  ...GROUP_ID_COLUMNS,
+  ['Paused', (g) => Boolean(g.updatesPaused)],
+  ['Count', (g) => g.updateCount ?? 0],
+  ['Interval', (g) => g.updateInterval ?? 0],
+];
+
+/** The 1.4.0 text: its header was printed with an extra newline, which ends the alignment block. */
+function rateLimitText(out: TabWriter, groups: readonly Group[]): void {
+  writeRows(out, RATE_LIMIT_GROUP_COLUMNS, []);
+  out.write('\n');
+  rowsOnly(RATE_LIMIT_GROUP_COLUMNS)(out, groups);
 }
 
-export function writeGroups(out: TabWriter, groups: Group[]): void {
-  out.write('Label\tApp\tChannel\tId\tUpdates Paused\tPercent\tRollout Active\n');
-  for (const g of groups) {
-    out.row(...groupCells(g), goFloat(g.updatePercent ?? 0), Boolean(g.rolloutActive));
-  }
-}
-
-/** The 1.4.0 table; its header was printed with an extra newline, which ends the alignment block. */
-export function writeLegacyGroups(out: TabWriter, groups: Group[]): void {
-  out.write('Label\tApp\tChannel\tId\tPaused\tCount\tInterval\n\n');
-  for (const g of groups) {
-    out.row(...groupCells(g), g.updateCount ?? 0, g.updateInterval ?? 0);
-  }
-}
-
-export async function listGroups(appId: string, { client, out }: GroupDeps): Promise<number> {
+export async function listGroups(appId: string, { client, print }: GroupDeps): Promise<number> {
   const list = await client.listGroups(appId);
-  writeGroups(out, list.items ?? []);
+  await print.list(GROUP_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 
@@ -82,15 +93,15 @@ export interface CreateGroupOptions extends GroupRef {
   label: string;
 }
 
-export async function createGroup(opts: CreateGroupOptions, { client, out }: GroupDeps): Promise<number> {
+export async function createGroup(opts: CreateGroupOptions, { client, print }: GroupDeps): Promise<number> {
   const group = await client.insertGroup(opts.appId, withoutZeroFields({ channelId: opts.channel, id: opts.groupId, label: opts.label }));
-  writeGroups(out, [group]);
+  await print.item(GROUP_COLUMNS, group);
   return ExitCode.OK;
 }
 
-export async function deleteGroup(ref: GroupRef, { client, out }: GroupDeps): Promise<number> {
+export async function deleteGroup(ref: GroupRef, { client, print }: GroupDeps): Promise<number> {
   const group = await client.deleteGroup(ref.appId, ref.groupId);
-  writeGroups(out, [group]);
+  await print.item(GROUP_COLUMNS, group);
   return ExitCode.OK;
 }
 
@@ -113,7 +124,7 @@ function rateLimitChanges(fetched: Group, count: number, interval: number): Part
   return { updateCount, updateInterval, updatePooling: updateCount !== 0 || updateInterval !== 0 };
 }
 
-export async function updateGroup(opts: UpdateGroupOptions, { client, out }: GroupDeps): Promise<number> {
+export async function updateGroup(opts: UpdateGroupOptions, { client, print }: GroupDeps): Promise<number> {
   const fetched = await client.getGroup(opts.appId, opts.groupId);
   const changes: Partial<Group> = rateLimitChanges(fetched, opts.updateCount, opts.updateInterval);
   // the 1.4.0 flags bring the 1.4.0 table with them
@@ -122,15 +133,15 @@ export async function updateGroup(opts: UpdateGroupOptions, { client, out }: Gro
   if (opts.channel !== undefined) changes.channelId = opts.channel;
   if (opts.oemBlacklist !== undefined) changes.oemBlacklist = opts.oemBlacklist;
   const group = await client.patchGroup(opts.appId, opts.groupId, groupPatch(fetched, changes, legacy ? RATE_LIMIT_GROUP_FIELDS : GROUP_FIELDS));
-  if (legacy) writeLegacyGroups(out, [group]);
-  else writeGroups(out, [group]);
+  if (legacy) await print.item(RATE_LIMIT_GROUP_COLUMNS, group, { text: rateLimitText });
+  else await print.item(GROUP_COLUMNS, group);
   return ExitCode.OK;
 }
 
-export async function setGroupPaused(ref: GroupRef, paused: boolean, { client, out }: GroupDeps): Promise<number> {
+export async function setGroupPaused(ref: GroupRef, paused: boolean, { client, print }: GroupDeps): Promise<number> {
   const fetched = await client.getGroup(ref.appId, ref.groupId);
   const group = await client.patchGroup(ref.appId, ref.groupId, groupPatch(fetched, { updatesPaused: paused }));
-  writeGroups(out, [group]);
+  await print.item(GROUP_COLUMNS, group);
   return ExitCode.OK;
 }
 
@@ -144,37 +155,51 @@ function rollupArgs(opts: RollupOptions) {
   return [opts.appId, opts.groupId, String(opts.start), String(opts.end), { resolution: String(opts.resolution) }] as const;
 }
 
-export async function groupEvents(opts: RollupOptions, { client, out }: GroupDeps): Promise<number> {
-  const rollup: GroupRequestsRollup = await client.rollupEvents(...rollupArgs(opts));
-  out.write('Version\tType\tResult\tTimestamp\tCount\n');
-  for (const item of rollup.items ?? []) {
-    for (const v of item.values ?? []) {
-      out.row(item.version ?? '', item.type ?? '', item.result ?? '', goInt64(v.timestamp), goInt64(v.count));
-    }
-  }
+/** One bucket of a rollup: a row of the text and table output. */
+type RollupRow = { item: GroupRequestsItem; value: GroupRequestsValues };
+
+const EVENT_COLUMNS: Columns<RollupRow> = [
+  ['Version', (r) => r.item.version ?? ''],
+  ['Type', (r) => r.item.type ?? ''],
+  ['Result', (r) => r.item.result ?? ''],
+  ['Timestamp', (r) => goInt64(r.value.timestamp)],
+  ['Count', (r) => goInt64(r.value.count)],
+];
+
+const VERSION_COLUMNS: Columns<RollupRow> = [
+  ['Version', (r) => r.item.version ?? ''],
+  ['Timestamp', (r) => goInt64(r.value.timestamp)],
+  ['Count', (r) => goInt64(r.value.count)],
+];
+
+/** A rollup: one row per bucket in text and table, the API's items in JSON. */
+function printRollup(print: Printer, columns: Columns<RollupRow>, rollup: GroupRequestsRollup): Promise<void> {
+  const items = rollup.items ?? [];
+  const rows = items.flatMap((item) => (item.values ?? []).map((value) => ({ item, value })));
+  return print.list(columns, rows, { json: items });
+}
+
+export async function groupEvents(opts: RollupOptions, { client, print }: GroupDeps): Promise<number> {
+  await printRollup(print, EVENT_COLUMNS, await client.rollupEvents(...rollupArgs(opts)));
   return ExitCode.OK;
 }
 
-export async function groupVersions(opts: RollupOptions, { client, out }: GroupDeps): Promise<number> {
-  const rollup: GroupRequestsRollup = await client.rollupVersions(...rollupArgs(opts));
-  out.write('Version\tTimestamp\tCount\n');
-  for (const item of rollup.items ?? []) {
-    for (const v of item.values ?? []) out.row(item.version ?? '', goInt64(v.timestamp), goInt64(v.count));
-  }
+export async function groupVersions(opts: RollupOptions, { client, print }: GroupDeps): Promise<number> {
+  await printRollup(print, VERSION_COLUMNS, await client.rollupVersions(...rollupArgs(opts)));
   return ExitCode.OK;
 }
 
-export async function setGroupPercent(opts: GroupRef & { percent: number }, { client, out }: GroupDeps): Promise<number> {
+export async function setGroupPercent(opts: GroupRef & { percent: number }, { client, print }: GroupDeps): Promise<number> {
   // updatePercent is always sent: 0 is a real setting (the original dropped it)
   const body = { appId: opts.appId, id: opts.groupId, updatePercent: opts.percent };
   const reply = await client.setGroupPercent(opts.appId, opts.groupId, body);
-  out.write(`update percent set to ${goFixed(reply.updatePercent ?? 0)}\n`);
+  print.message(`update percent set to ${goFixed(reply.updatePercent ?? 0)}\n`, reply);
   return ExitCode.OK;
 }
 
 // ---- command specs
 
-const deps = (d: Deps): GroupDeps => ({ client: d.client(), out: d.out });
+const deps = (d: Deps): GroupDeps => ({ client: d.client(), print: printerOf(d) });
 
 const ref = (f: FlagSet): GroupRef => ({ appId: f.getString('app-id'), groupId: f.getString('group-id') });
 

@@ -4,10 +4,10 @@ import type { ApiClient } from '../../api/client.js';
 import type { AppVersionItem, ClientUpdate, InstanceQuery } from '../../api/types.js';
 import { ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
-import type { TabWriter } from '../tabwriter.js';
+import { printerOf, type Columns, type Printer } from '../render.js';
 import { instanceFake } from './instance-fake.js';
 
-type InstanceDeps = { client: ApiClient; out: TabWriter };
+type InstanceDeps = { client: ApiClient; print: Printer };
 
 /** The filters both listings take; unset ids are left out of the query. */
 export interface InstanceFilter {
@@ -18,21 +18,27 @@ export interface InstanceFilter {
   end: number;
 }
 
-export function writeClientUpdates(out: TabWriter, updates: ClientUpdate[]): void {
-  out.write('AppID\tClientID\tVersion\tLastSeen\tGroup\tOEM\n');
-  for (const u of updates) out.row(u.appId ?? '', u.clientId ?? '', u.version ?? '', u.lastSeen ?? '', u.groupId ?? '', u.oem ?? '');
-}
+export const CLIENT_UPDATE_COLUMNS: Columns<ClientUpdate> = [
+  ['AppID', (u) => u.appId ?? ''],
+  ['ClientID', (u) => u.clientId ?? ''],
+  ['Version', (u) => u.version ?? ''],
+  ['LastSeen', (u) => u.lastSeen ?? ''],
+  ['Group', (u) => u.groupId ?? ''],
+  ['OEM', (u) => u.oem ?? ''],
+];
 
-export function writeAppVersions(out: TabWriter, versions: AppVersionItem[]): void {
-  out.write('AppID\tGroupID\tVersion\tClients\n');
-  for (const v of versions) out.row(v.appId ?? '', v.groupId ?? '', v.version ?? '', v.count ?? 0);
-}
+export const APP_VERSION_COLUMNS: Columns<AppVersionItem> = [
+  ['AppID', (v) => v.appId ?? ''],
+  ['GroupID', (v) => v.groupId ?? ''],
+  ['Version', (v) => v.version ?? ''],
+  ['Clients', (v) => v.count ?? 0],
+];
 
 /**
  * The date bounds always travel, zero included, as in the original. The
  * original sent appId only together with groupId; we send it whenever given.
  */
-export async function listUpdates(filter: InstanceFilter, { client, out }: InstanceDeps): Promise<number> {
+export async function listUpdates(filter: InstanceFilter, { client, print }: InstanceDeps): Promise<number> {
   const query: InstanceQuery = {
     appId: filter.appId,
     groupId: filter.groupId,
@@ -40,12 +46,12 @@ export async function listUpdates(filter: InstanceFilter, { client, out }: Insta
     dateEnd: String(filter.end),
   };
   const list = await client.clientUpdates(query);
-  writeClientUpdates(out, list.items ?? []);
+  await print.list(CLIENT_UPDATE_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 
 /** Here a zero date bound means "none" and stays out of the query. */
-export async function listAppVersions(filter: InstanceFilter, { client, out }: InstanceDeps): Promise<number> {
+export async function listAppVersions(filter: InstanceFilter, { client, print }: InstanceDeps): Promise<number> {
   const query: InstanceQuery = {
     appId: filter.appId,
     groupId: filter.groupId,
@@ -53,11 +59,11 @@ export async function listAppVersions(filter: InstanceFilter, { client, out }: I
     dateEnd: filter.end !== 0 ? String(filter.end) : undefined,
   };
   const list = await client.appVersions(query);
-  writeAppVersions(out, list.items ?? []);
+  await print.list(APP_VERSION_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 
-const deps = (d: Deps): InstanceDeps => ({ client: d.client(), out: d.out });
+const deps = (d: Deps): InstanceDeps => ({ client: d.client(), print: printerOf(d) });
 
 function defineFilterFlags(f: FlagSet): void {
   f.string('app-id', '', 'Only this application.')

@@ -5,12 +5,13 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Package } from '../../api/types.js';
 import { goJsonSyntaxError } from '../../api/errors.js';
-import type { TabWriter } from '../tabwriter.js';
+import type { Columns } from '../render.js';
 
-export function writePackages(out: TabWriter, packages: Package[]): void {
-  out.write('Version\tURL\tSize\n');
-  for (const p of packages) out.row(p.version ?? '', p.url ?? '', p.size ?? '');
-}
+export const PACKAGE_COLUMNS: Columns<Package> = [
+  ['Version', (p) => p.version ?? ''],
+  ['URL', (p) => p.url ?? ''],
+  ['Size', (p) => p.size ?? ''],
+];
 
 // The fields of the Go client's Package struct, in its (alphabetical) order.
 const PACKAGE_FIELDS = [

@@ -5,15 +5,15 @@ import type { ApiClient } from '../../api/client.js';
 import type { Package } from '../../api/types.js';
 import { ExitCode } from '../command.js';
 import { fileError, goJsonIndent } from '../output.js';
-import type { TabWriter } from '../tabwriter.js';
+import type { Printer } from '../render.js';
 import {
   digestFile,
   goPathBase,
   goPathClean,
   packageFields,
+  PACKAGE_COLUMNS,
   packageFileName,
   parseJsonObject,
-  writePackages,
   type Digest,
 } from './package-common.js';
 
@@ -40,7 +40,7 @@ export interface CreatePackageOptions {
   explicit: ExplicitMetadata;
 }
 
-type CreateDeps = { client: ApiClient; out: TabWriter; cwd: string; log(message: string): void };
+type CreateDeps = { client: ApiClient; print: Printer; cwd: string; log(message: string): void };
 
 // A URL with a scheme, e.g. `https://…`, `docker://…`.
 const URL_WITH_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
@@ -172,12 +172,12 @@ export async function buildPackage(opts: CreatePackageOptions, deps: CreateDeps)
   });
 }
 
-/** Prints the package about to be created (as the original did), creates it, prints the table. */
+/** Prints the package about to be created (as the original did), creates it, prints the table (in JSON: the package). */
 export async function createPackage(opts: CreatePackageOptions, deps: CreateDeps): Promise<number> {
   const pkg = await buildPackage(opts, deps);
-  deps.out.write(goJsonIndent(pkg) + '\n');
+  deps.print.note(goJsonIndent(pkg) + '\n');
   const created = await deps.client.insertPackage(opts.appId, opts.version, pkg);
-  writePackages(deps.out, [created]);
+  await deps.print.item(PACKAGE_COLUMNS, created);
   return ExitCode.OK;
 }
 

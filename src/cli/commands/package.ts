@@ -3,22 +3,22 @@
 import type { ApiClient } from '../../api/client.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
-import type { TabWriter } from '../tabwriter.js';
-import { writePackages } from './package-common.js';
+import { printerOf, type Printer } from '../render.js';
+import { PACKAGE_COLUMNS } from './package-common.js';
 import { createPackage, createPackagesFromDir, normalizeDigest, type ExplicitMetadata } from './package-create.js';
 import { downloadPackages } from './package-download.js';
 import { uploadCommand, uploadDirectory } from './package-upload.js';
 
-type PackageDeps = { client: ApiClient; out: TabWriter };
+type PackageDeps = { client: ApiClient; print: Printer };
 
-export async function listPackages(appId: string, { client, out }: PackageDeps): Promise<number> {
+export async function listPackages(appId: string, { client, print }: PackageDeps): Promise<number> {
   const list = await client.listPackages(appId);
-  writePackages(out, list.items ?? []);
+  await print.list(PACKAGE_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 
-export async function deletePackage(appId: string, version: string, { client, out }: PackageDeps): Promise<number> {
-  writePackages(out, [await client.deletePackage(appId, version)]);
+export async function deletePackage(appId: string, version: string, { client, print }: PackageDeps): Promise<number> {
+  await print.item(PACKAGE_COLUMNS, await client.deletePackage(appId, version));
   return ExitCode.OK;
 }
 
@@ -57,7 +57,7 @@ async function runCreate(f: FlagSet, d: Deps): Promise<number> {
       releaseNotes: f.getString('release-notes'),
       explicit,
     },
-    { client: d.client(), out: d.out, cwd: d.cwd, log: d.log },
+    { client: d.client(), print: printerOf(d), cwd: d.cwd, log: d.log },
   );
 }
 
@@ -74,7 +74,7 @@ export const pkg: CommandSpec = {
       usage: '[OPTION]...',
       description: "Show every package of an application: version, payload URL and size.",
       defineFlags: (f) => f.string('app-id', '', 'Application whose packages to list.'),
-      run: (f, d) => (allSet(f, 'app-id') ? listPackages(f.getString('app-id'), { client: d.client(), out: d.out }) : ExitCode.USAGE),
+      run: (f, d) => (allSet(f, 'app-id') ? listPackages(f.getString('app-id'), { client: d.client(), print: printerOf(d) }) : ExitCode.USAGE),
     },
     {
       name: 'package create',
@@ -120,7 +120,7 @@ export const pkg: CommandSpec = {
         f.string('app-id', '', 'Application the package belongs to.').string('version', '', 'Version of the package to delete.'),
       run: (f, d) =>
         allSet(f, 'app-id', 'version')
-          ? deletePackage(f.getString('app-id'), f.getString('version'), { client: d.client(), out: d.out })
+          ? deletePackage(f.getString('app-id'), f.getString('version'), { client: d.client(), print: printerOf(d) })
           : ExitCode.USAGE,
     },
     {

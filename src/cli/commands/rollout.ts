@@ -5,11 +5,19 @@ import type { Frame } from '../../api/types.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
 import { goFixed } from '../output.js';
-import type { TabWriter } from '../tabwriter.js';
 import { goInt64 } from '../output.js';
+import { printerOf, type Columns, type Printer } from '../render.js';
 import type { GroupRef } from './group.js';
 
-type RolloutDeps = { client: ApiClient; out: TabWriter };
+type RolloutDeps = { client: ApiClient; print: Printer };
+
+type FrameRow = { index: number; frame: Frame };
+
+const FRAME_COLUMNS: Columns<FrameRow> = [
+  ['Frame', (r) => r.index],
+  ['Percent', (r) => goFixed(r.frame.percent ?? 0)],
+  ['Duration', (r) => goInt64(r.frame.duration)],
+];
 
 /**
  * The frames of a linear rollout from 0 to 100 % over `duration` seconds in
@@ -30,12 +38,19 @@ export function linearFrames(frameSize: number, duration: number): Frame[] {
   return frames;
 }
 
-export async function showRollout(ref: GroupRef, { client, out }: RolloutDeps): Promise<number> {
+/** The frames: one row each in a table, two lines each in the original's text; the rollout itself in JSON. */
+export async function showRollout(ref: GroupRef, { client, print }: RolloutDeps): Promise<number> {
   const rollout = await client.getRollout(ref.appId, ref.groupId);
-  out.write('rollout:\n');
-  (rollout.rollout ?? []).forEach((frame, i) => {
-    out.write(`Frame ${i}:\tPercent:\t${goFixed(frame.percent ?? 0)}\n`);
-    out.write(`\tDuration:\t${goInt64(frame.duration)}\n`);
+  const rows = (rollout.rollout ?? []).map((frame, index) => ({ index, frame }));
+  await print.list(FRAME_COLUMNS, rows, {
+    json: rollout,
+    text: (out) => {
+      out.write('rollout:\n');
+      for (const { index, frame } of rows) {
+        out.write(`Frame ${index}:\tPercent:\t${goFixed(frame.percent ?? 0)}\n`);
+        out.write(`\tDuration:\t${goInt64(frame.duration)}\n`);
+      }
+    },
   });
   return ExitCode.OK;
 }
@@ -45,23 +60,23 @@ export interface LinearRolloutOptions extends GroupRef {
   duration: number;
 }
 
-export async function createLinearRollout(opts: LinearRolloutOptions, { client, out }: RolloutDeps): Promise<number> {
+export async function createLinearRollout(opts: LinearRolloutOptions, { client, print }: RolloutDeps): Promise<number> {
   const rollout = { appId: opts.appId, groupId: opts.groupId, rollout: linearFrames(opts.frameSize, opts.duration) };
-  await client.setRollout(opts.appId, opts.groupId, rollout);
-  out.write('rollout set\n');
+  const reply = await client.setRollout(opts.appId, opts.groupId, rollout);
+  print.message('rollout set\n', reply);
   return ExitCode.OK;
 }
 
-export async function setRolloutActive(ref: GroupRef, active: boolean, { client, out }: RolloutDeps): Promise<number> {
+export async function setRolloutActive(ref: GroupRef, active: boolean, { client, print }: RolloutDeps): Promise<number> {
   // `active` is always sent: the original dropped `false`, so deactivate could not say it
   const reply = await client.setRolloutActive(ref.appId, ref.groupId, { active });
-  out.write(reply.active ? 'rollout activated\n' : 'rollout deactivated\n');
+  print.message(reply.active ? 'rollout activated\n' : 'rollout deactivated\n', reply);
   return ExitCode.OK;
 }
 
 // ---- command specs
 
-const deps = (d: Deps): RolloutDeps => ({ client: d.client(), out: d.out });
+const deps = (d: Deps): RolloutDeps => ({ client: d.client(), print: printerOf(d) });
 
 const ref = (f: FlagSet): GroupRef => ({ appId: f.getString('app-id'), groupId: f.getString('group-id') });
 

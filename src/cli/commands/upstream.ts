@@ -1,18 +1,24 @@
 // `upstream`: the other update services whose published channels and
 // packages this one mirrors, and the command that syncs from them.
 import type { ApiClient } from '../../api/client.js';
-import type { Upstream } from '../../api/types.js';
+import type { Upstream, UpstreamSyncResp } from '../../api/types.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
 import type { FlagSet } from '../flags.js';
 import { withoutZeroFields } from '../output.js';
-import type { TabWriter } from '../tabwriter.js';
+import { printerOf, type Columns, type Printer } from '../render.js';
 
-type UpstreamDeps = { client: ApiClient; out: TabWriter };
+type UpstreamDeps = { client: ApiClient; print: Printer };
 
-export function writeUpstreams(out: TabWriter, upstreams: Upstream[]): void {
-  out.write('Id\tUrl\tLabel\n');
-  for (const u of upstreams) out.row(u.id ?? '', u.url ?? '', u.label ?? '');
-}
+export const UPSTREAM_COLUMNS: Columns<Upstream> = [
+  ['Id', (u) => u.id ?? ''],
+  ['Url', (u) => u.url ?? ''],
+  ['Label', (u) => u.label ?? ''],
+];
+
+const SYNC_COLUMNS: Columns<UpstreamSyncResp> = [
+  ['Status', (r) => r.status ?? ''],
+  ['Detail', (r) => r.detail ?? ''],
+];
 
 export interface UpstreamOptions {
   url: string;
@@ -20,39 +26,43 @@ export interface UpstreamOptions {
   label: string;
 }
 
-export async function createUpstream(opts: UpstreamOptions, { client, out }: UpstreamDeps): Promise<number> {
+export async function createUpstream(opts: UpstreamOptions, { client, print }: UpstreamDeps): Promise<number> {
   const created = await client.insertUpstream(withoutZeroFields({ url: opts.url, label: opts.label }));
-  writeUpstreams(out, [created]);
+  await print.item(UPSTREAM_COLUMNS, created);
   return ExitCode.OK;
 }
 
-export async function updateUpstream(opts: UpstreamOptions & { id: string }, { client, out }: UpstreamDeps): Promise<number> {
+export async function updateUpstream(opts: UpstreamOptions & { id: string }, { client, print }: UpstreamDeps): Promise<number> {
   const updated = await client.updateUpstream(opts.id, withoutZeroFields({ id: opts.id, url: opts.url, label: opts.label }));
-  writeUpstreams(out, [updated]);
+  await print.item(UPSTREAM_COLUMNS, updated);
   return ExitCode.OK;
 }
 
-export async function listUpstreams({ client, out }: UpstreamDeps): Promise<number> {
+export async function listUpstreams({ client, print }: UpstreamDeps): Promise<number> {
   const list = await client.listUpstreams();
-  writeUpstreams(out, list.items ?? []);
+  await print.list(UPSTREAM_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 
-export async function deleteUpstream(id: string, { client, out }: UpstreamDeps): Promise<number> {
+export async function deleteUpstream(id: string, { client, print }: UpstreamDeps): Promise<number> {
   const deleted = await client.deleteUpstream(id);
-  writeUpstreams(out, [deleted]);
+  await print.item(UPSTREAM_COLUMNS, deleted);
   return ExitCode.OK;
 }
 
 /** Prints the sync status, and its detail only when the server gave one. */
-export async function syncUpstreams({ client, out }: UpstreamDeps): Promise<number> {
+export async function syncUpstreams({ client, print }: UpstreamDeps): Promise<number> {
   const reply = await client.syncUpstreams();
-  out.write(`Status: ${reply.status ?? ''}\n`);
-  if (reply.detail) out.write(`Detail: ${reply.detail}\n`);
+  await print.item(SYNC_COLUMNS, reply, {
+    text: (out) => {
+      out.write(`Status: ${reply.status ?? ''}\n`);
+      if (reply.detail) out.write(`Detail: ${reply.detail}\n`);
+    },
+  });
   return ExitCode.OK;
 }
 
-const deps = (d: Deps): UpstreamDeps => ({ client: d.client(), out: d.out });
+const deps = (d: Deps): UpstreamDeps => ({ client: d.client(), print: printerOf(d) });
 
 const urlFlag = (f: FlagSet) => f.string('url', '', 'Base URL of the upstream update service.');
 const labelFlag = (f: FlagSet) => f.string('label', '', 'Name to show for the upstream.');

@@ -1,17 +1,16 @@
 // 0.x admin verbs: admin-init, admin-create-user, admin-delete-user, admin-list-users.
 import { type Deps } from '../command.js';
-import { createAdminUser, deleteAdminUser, listAdminUsers } from '../commands/admin-user.js';
+import { adminDeps, createAdminUser, deleteAdminUser, listAdminUsers } from '../commands/admin-user.js';
 import { initDatabase } from '../commands/database.js';
+import { printerOf } from '../render.js';
 import { requireArgs, type LegacyVerb } from './verb.js';
-
-const adminDeps = (d: Deps) => ({ client: d.client(), out: d.out, stdout: d.stdout });
 
 export const ADMIN_VERBS: LegacyVerb[] = [
   {
     name: 'admin-init',
     usage: 'admin-init',
     description: "Set up the service's database (prints the reply; fails unless it is `ok`).",
-    run: (_input, d) => initDatabase({ client: d.client(), stdout: d.stdout }),
+    run: (_input, d) => initDatabase({ client: d.client(), print: printerOf(d) }),
   },
   {
     name: 'admin-create-user',

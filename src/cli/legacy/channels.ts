@@ -1,21 +1,27 @@
 // 0.x channel verbs: list-channels, update-channel.
+import type { AppChannel } from '../../api/types.js';
 import { ExitCode, type Deps } from '../command.js';
+import { printerOf, type Columns } from '../render.js';
 import { requireArgs, usageFailure, type LegacyInput, type LegacyVerb } from './verb.js';
 
-async function listChannels(input: LegacyInput, { client, out }: Deps): Promise<number> {
+const CHANNEL_COLUMNS: Columns<AppChannel> = [
+  ['Label', (c) => c.label ?? ''],
+  ['Version', (c) => c.version ?? ''],
+];
+
+async function listChannels(input: LegacyInput, d: Deps): Promise<number> {
   const [appId] = requireArgs(input, 1) as [string];
-  const list = await client().listChannels(appId);
-  out.write('Label\tVersion\n');
-  for (const c of list.items ?? []) out.row(c.label ?? '', c.version ?? '');
+  const list = await d.client().listChannels(appId);
+  await printerOf(d).list(CHANNEL_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 
 /** Points a channel at a version; the 0.x request carried only the version. */
-async function updateChannel(input: LegacyInput, { client, out }: Deps): Promise<number> {
-  if (input.args.length !== 3) return usageFailure(out, 'usage: <appid> <channel> <version>');
+async function updateChannel(input: LegacyInput, d: Deps): Promise<number> {
+  if (input.args.length !== 3) return usageFailure(d, 'usage: <appid> <channel> <version>');
   const [appId, channel, version] = input.args as [string, string, string];
-  const updated = await client().updateChannel(appId, channel, version ? { version } : {});
-  out.write(`${updated.version ?? ''}\n`);
+  const updated = await d.client().updateChannel(appId, channel, version ? { version } : {});
+  printerOf(d).message(`${updated.version ?? ''}\n`, updated);
   return ExitCode.OK;
 }
 

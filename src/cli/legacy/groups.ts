@@ -2,9 +2,9 @@
 // pause-group, unpause-group, rollup-group-versions, rollup-group-events.
 import type { Group } from '../../api/types.js';
 import { ExitCode, type Deps } from '../command.js';
-import { groupEvents, groupVersions } from '../commands/group.js';
+import { GROUP_ID_COLUMNS, groupEvents, groupVersions } from '../commands/group.js';
 import { isZero } from '../output.js';
-import type { TabWriter } from '../tabwriter.js';
+import { printerOf, rowsOnly, type Columns } from '../render.js';
 import { requireArgs, usageFailure, type LegacyFlag, type LegacyInput, type LegacyVerb } from './verb.js';
 
 /** The Group fields the 0.x client knew, in its JSON order; zero ones were dropped (omitempty). */
@@ -26,41 +26,55 @@ export function legacyGroupBody(group: Group): Group {
   return body as Group;
 }
 
-/** One 0.x group row: the five headed columns, then count and interval without a heading. */
-export function writeLegacyGroupRow(out: TabWriter, g: Group): void {
-  out.row(g.label ?? '', g.appId ?? '', g.channelId ?? '', g.id ?? '', Boolean(g.updatesPaused), g.updateCount ?? 0, g.updateInterval ?? 0);
+/** A 0.x group row: five columns with a heading in list-groups, then count and interval without one. */
+const LEGACY_GROUP_COLUMNS: Columns<Group> = [
+  ...GROUP_ID_COLUMNS,
+  ['UpdatesPaused', (g) => Boolean(g.updatesPaused)],
+  ['Count', (g) => g.updateCount ?? 0],
+  ['Interval', (g) => g.updateInterval ?? 0],
+];
+
+const writeGroupRows = rowsOnly(LEGACY_GROUP_COLUMNS);
+
+/** The 0.x commands that change a group print its row without a heading. */
+function printGroup(d: Deps, group: Group): Promise<void> {
+  return printerOf(d).item(LEGACY_GROUP_COLUMNS, group, { text: writeGroupRows });
 }
 
 /** `list-groups <appId>`; also what a bare `updatectl` runs, with whatever words it got. */
-export async function listGroupsLegacy(args: string[], { client, out }: Pick<Deps, 'client' | 'out'>): Promise<number> {
-  if (args.length !== 1) return usageFailure(out, 'AppId required');
-  const list = await client().listGroups(args[0]!);
-  out.write('Label\tApp\tChannel\tId\tUpdatesPaused\n');
-  for (const g of list.items ?? []) writeLegacyGroupRow(out, g);
+export async function listGroupsLegacy(args: string[], d: Deps): Promise<number> {
+  if (args.length !== 1) return usageFailure(d, 'AppId required');
+  const list = await d.client().listGroups(args[0]!);
+  await printerOf(d).list(LEGACY_GROUP_COLUMNS, list.items ?? [], {
+    text: (out, groups) => {
+      out.write('Label\tApp\tChannel\tId\tUpdatesPaused\n');
+      writeGroupRows(out, groups);
+    },
+  });
   return ExitCode.OK;
 }
 
-async function newGroup(input: LegacyInput, { client, out }: Deps): Promise<number> {
-  if (input.args.length !== 4) return usageFailure(out, 'AppId, ChannelId, GroupId and app label required');
+async function newGroup(input: LegacyInput, d: Deps): Promise<number> {
+  if (input.args.length !== 4) return usageFailure(d, 'AppId, ChannelId, GroupId and app label required');
   const [appId, channelId, id, label] = input.args as [string, string, string, string];
-  const group = await client().insertGroup(appId, legacyGroupBody({ channelId, id, label }));
-  writeLegacyGroupRow(out, group);
+  const group = await d.client().insertGroup(appId, legacyGroupBody({ channelId, id, label }));
+  await printGroup(d, group);
   return ExitCode.OK;
 }
 
-async function deleteGroup(input: LegacyInput, { client, out }: Deps): Promise<number> {
-  if (input.args.length !== 2) return usageFailure(out, 'AppId and GroupId is required');
-  const group = await client().deleteGroup(input.args[0]!, input.args[1]!);
-  writeLegacyGroupRow(out, group);
+async function deleteGroup(input: LegacyInput, d: Deps): Promise<number> {
+  if (input.args.length !== 2) return usageFailure(d, 'AppId and GroupId is required');
+  const group = await d.client().deleteGroup(input.args[0]!, input.args[1]!);
+  await printGroup(d, group);
   return ExitCode.OK;
 }
 
 /** GET the group, change it, PATCH the whole (omitempty-encoded) object back, print the reply. */
-async function patchGroup(appId: string, groupId: string, change: (g: Group) => void, { client, out }: Deps): Promise<number> {
-  const group = await client().getGroup(appId, groupId);
+async function patchGroup(appId: string, groupId: string, change: (g: Group) => void, d: Deps): Promise<number> {
+  const group = await d.client().getGroup(appId, groupId);
   change(group);
-  const updated = await client().patchGroup(appId, groupId, legacyGroupBody(group));
-  writeLegacyGroupRow(out, updated);
+  const updated = await d.client().patchGroup(appId, groupId, legacyGroupBody(group));
+  await printGroup(d, updated);
   return ExitCode.OK;
 }
 
@@ -71,7 +85,7 @@ async function patchGroup(appId: string, groupId: string, change: (g: Group) => 
  */
 function setPaused(paused: boolean) {
   return (input: LegacyInput, deps: Deps): Promise<number> | number => {
-    if (input.args.length !== 2) return usageFailure(deps.out, 'AppId and GroupId is required');
+    if (input.args.length !== 2) return usageFailure(deps, 'AppId and GroupId is required');
     return patchGroup(input.args[0]!, input.args[1]!, (g) => (g.updatesPaused = paused), deps);
   };
 }
@@ -96,10 +110,11 @@ const ROLLUP_FLAGS: LegacyFlag[] = [
 ];
 
 function rollup(kind: 'events' | 'versions') {
-  return (input: LegacyInput, { client, out }: Deps): Promise<number> => {
+  return (input: LegacyInput, d: Deps): Promise<number> => {
     const [appId, groupId] = requireArgs(input, 2) as [string, string];
     const opts = { appId, groupId, resolution: input.num('resolution'), start: input.num('start'), end: input.num('end') };
-    return kind === 'events' ? groupEvents(opts, { client: client(), out }) : groupVersions(opts, { client: client(), out });
+    const deps = { client: d.client(), print: printerOf(d) };
+    return kind === 'events' ? groupEvents(opts, deps) : groupVersions(opts, deps);
   };
 }
 

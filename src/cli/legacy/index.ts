@@ -3,6 +3,7 @@
 // the default action of a bare `updatectl`.
 import { ExitCode, type Deps } from '../command.js';
 import { LEGACY_GLOBAL_FLAGS } from '../globals.js';
+import { reportFailure } from '../render.js';
 import type { TabWriter } from '../tabwriter.js';
 import { ADMIN_VERBS } from './admin.js';
 import { APP_VERBS } from './apps.js';
@@ -82,7 +83,7 @@ export async function runDefaultAction(args: string[], deps: Deps): Promise<numb
     return await listGroupsLegacy(args, deps);
   } catch (err) {
     deps.out.flush();
-    deps.log(legacyErrorMessage(err));
+    reportFailure(deps, err, legacyErrorMessage(err));
     return ExitCode.ERROR;
   }
 }

@@ -1,9 +1,25 @@
 // 0.x instance verbs: list-clientupdates, list-appversions, fakeclients.
-import type { ClientUpdate, InstanceQuery } from '../../api/types.js';
+import type { AppVersionItem, ClientUpdate, InstanceQuery } from '../../api/types.js';
 import { ExitCode, type Deps } from '../command.js';
+import { CLIENT_UPDATE_COLUMNS } from '../commands/instance.js';
 import { runFakeInstances } from '../commands/instance-fake.js';
 import { goInt64 } from '../output.js';
+import { printerOf, type Columns } from '../render.js';
 import type { LegacyFlag, LegacyInput, LegacyVerb } from './verb.js';
+
+/** The 0.x client update table: the 2.x columns with the client's status before the OEM. */
+const CLIENT_UPDATE_STATUS_COLUMNS: Columns<ClientUpdate> = [
+  ...CLIENT_UPDATE_COLUMNS.slice(0, -1),
+  ['Status', (c) => (c as ClientUpdate & { status?: string }).status ?? ''],
+  ...CLIENT_UPDATE_COLUMNS.slice(-1),
+];
+
+const APP_VERSION_COLUMNS: Columns<AppVersionItem> = [
+  ['AppID', (v) => v.appId ?? ''],
+  ['GroupID', (v) => v.groupId ?? ''],
+  ['Version', (v) => v.version ?? ''],
+  ['Clients', (v) => goInt64(v.count)],
+];
 
 const DATE_FLAGS: LegacyFlag[] = [
   { names: 'start', kind: 'int', def: 0, usage: 'first timestamp to include (Unix seconds)' },
@@ -11,30 +27,25 @@ const DATE_FLAGS: LegacyFlag[] = [
 ];
 
 /** The 0.x list-clientupdates always sent all four filters, empty or zero as they were. */
-async function listClientUpdates(input: LegacyInput, { client, out }: Deps): Promise<number> {
+async function listClientUpdates(input: LegacyInput, d: Deps): Promise<number> {
   const query: InstanceQuery = {
     appId: input.str('app-id'),
     groupId: input.str('group-id'),
     dateStart: String(input.num('start')),
     dateEnd: String(input.num('end')),
   };
-  const list = await client().clientUpdates(query);
-  out.write('AppID\tClientID\tVersion\tLastSeen\tGroup\tStatus\tOEM\n');
-  for (const c of list.items ?? []) {
-    const status = (c as ClientUpdate & { status?: string }).status ?? '';
-    out.row(c.appId ?? '', c.clientId ?? '', c.version ?? '', c.lastSeen ?? '', c.groupId ?? '', status, c.oem ?? '');
-  }
+  const list = await d.client().clientUpdates(query);
+  await printerOf(d).list(CLIENT_UPDATE_STATUS_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 
 /** The 0.x list-appversions sent empty app and group filters, and dates only when non-zero. */
-async function listAppVersions(input: LegacyInput, { client, out }: Deps): Promise<number> {
+async function listAppVersions(input: LegacyInput, d: Deps): Promise<number> {
   const query: InstanceQuery = { appId: '', groupId: '' };
   if (input.num('start') !== 0) query.dateStart = String(input.num('start'));
   if (input.num('end') !== 0) query.dateEnd = String(input.num('end'));
-  const list = await client().appVersions(query);
-  out.write('AppID\tGroupID\tVersion\tClients\n');
-  for (const v of list.items ?? []) out.row(v.appId ?? '', v.groupId ?? '', v.version ?? '', goInt64(v.count));
+  const list = await d.client().appVersions(query);
+  await printerOf(d).list(APP_VERSION_COLUMNS, list.items ?? []);
   return ExitCode.OK;
 }
 

@@ -1,19 +1,25 @@
 // 0.x package verbs: list-packages, new-package.
 import { ExitCode, type Deps } from '../command.js';
+import { PACKAGE_COLUMNS } from '../commands/package-common.js';
 import { buildPackage, normalizeDigest, type ExplicitMetadata } from '../commands/package-create.js';
 import { goJsonIndent } from '../output.js';
+import { printerOf, rowsOnly } from '../render.js';
 import { usageFailure, type LegacyInput, type LegacyVerb } from './verb.js';
 
-async function listPackages(input: LegacyInput, { client, out }: Deps): Promise<number> {
-  if (input.args.length !== 1) return usageFailure(out, 'usage: <appid>');
-  const list = await client().listPackages(input.args[0]!);
-  // the original's heading has an extra tab, and it flushed after every row,
-  // so each row is aligned on its own
-  out.write('Version\t\tURL\tSize\n');
-  for (const pkg of list.items ?? []) {
-    out.row(pkg.version ?? '', pkg.url ?? '', pkg.size ?? '');
-    out.flush();
-  }
+async function listPackages(input: LegacyInput, d: Deps): Promise<number> {
+  if (input.args.length !== 1) return usageFailure(d, 'usage: <appid>');
+  const list = await d.client().listPackages(input.args[0]!);
+  await printerOf(d).list(PACKAGE_COLUMNS, list.items ?? [], {
+    // the original's heading has an extra tab, and it flushed after every row,
+    // so each row is aligned on its own
+    text: (out, packages) => {
+      out.write('Version\t\tURL\tSize\n');
+      for (const pkg of packages) {
+        rowsOnly(PACKAGE_COLUMNS)(out, [pkg]);
+        out.flush();
+      }
+    },
+  });
   return ExitCode.OK;
 }
 
@@ -42,8 +48,10 @@ function explicitMetadata(input: LegacyInput): ExplicitMetadata {
  * URL, `--signature`/`--metadata-size` the update metadata, `--name` the
  * payload name, which the v1 API derives from the URL and so does not carry).
  */
-async function newPackage(input: LegacyInput, { client, out, cwd, log }: Deps): Promise<number> {
-  if (input.args.length !== 1 && input.args.length !== 2) return usageFailure(out, 'usage: <appid>');
+async function newPackage(input: LegacyInput, d: Deps): Promise<number> {
+  const { client, cwd, log } = d;
+  const print = printerOf(d);
+  if (input.args.length !== 1 && input.args.length !== 2) return usageFailure(d, 'usage: <appid>');
   const appId = input.args[0]!;
   const version = input.args[1] ?? input.str('version');
   const fromFlags = SEED_FLAGS.some((f) => input.isSet(f));
@@ -57,11 +65,11 @@ async function newPackage(input: LegacyInput, { client, out, cwd, log }: Deps): 
       releaseNotes: '',
       explicit: fromFlags ? explicitMetadata(input) : {},
     },
-    { client: client(), out, cwd, log },
+    { client: client(), print, cwd, log },
   );
-  out.write(goJsonIndent(pkg) + '\n');
-  await client().insertPackage(appId, version, pkg);
-  out.write(`${appId} ${version}\n`);
+  print.note(goJsonIndent(pkg) + '\n');
+  const created = await client().insertPackage(appId, version, pkg);
+  print.message(`${appId} ${version}\n`, created);
   return ExitCode.OK;
 }
 

@@ -7,7 +7,7 @@ import { GoogleApiError } from '../../api/errors.js';
 import { ExitCode, type Deps } from '../command.js';
 import { FlagError } from '../flags.js';
 import { AliasedFlags, aliasesOf, aliasFlagSet, type LegacyFlag } from './flags.js';
-import type { TabWriter } from '../tabwriter.js';
+import { reportFailure, reportUsage } from '../render.js';
 
 export type { LegacyFlag } from './flags.js';
 
@@ -103,7 +103,7 @@ export async function runVerb(verb: LegacyVerb, args: string[], deps: Deps): Pro
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
     const intro = err.message.startsWith('Cannot use') ? `${err.message}\n\n` : 'Incorrect Usage.\n\n';
-    deps.out.write(intro + verbHelp(verb) + '\n');
+    reportUsage(deps, { usage: intro + verbHelp(verb) + '\n', message: err.message });
     return ExitCode.OK;
   }
   if (input.bool('help')) {
@@ -114,18 +114,18 @@ export async function runVerb(verb: LegacyVerb, args: string[], deps: Deps): Pro
     return await verb.run(input, deps);
   } catch (err) {
     if (err instanceof ShowVerbHelp) {
-      deps.out.write(verbHelp(verb));
+      reportUsage(deps, { usage: verbHelp(verb), message: `wrong number of arguments; see '${deps.program} help ${verb.name}'` });
       return ExitCode.ERROR;
     }
     deps.out.flush();
-    deps.log(legacyErrorMessage(err));
+    reportFailure(deps, err, legacyErrorMessage(err));
     return ExitCode.ERROR;
   }
 }
 
-/** Prints `message` on stdout and fails: the original's `fmt.Println(...); os.Exit(1)`. */
-export function usageFailure(out: TabWriter, message: string): number {
-  out.write(`${message}\n`);
+/** Prints `message` on stdout and fails: the original's `fmt.Println(...); os.Exit(1)` (with --output=json, a JSON usage error). */
+export function usageFailure(deps: Pick<Deps, 'out' | 'globals' | 'stderr'>, message: string): number {
+  reportUsage(deps, { usage: `${message}\n`, message });
   return ExitCode.ERROR;
 }
 
