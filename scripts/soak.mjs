@@ -137,8 +137,8 @@ async function reportUntil(port, deadline) {
 /** CLI reads and channel writes until `deadline`; returns the channels whose creation succeeded. */
 async function apiUntil(server, deadline, cycle) {
   const created = [];
+  const failed = [];
   let calls = 0;
-  let failures = 0;
   await Promise.all(
     Array.from({ length: API_LOOPS }, async (_, loop) => {
       for (let i = 0; Date.now() < deadline; i++) {
@@ -153,13 +153,13 @@ async function apiUntil(server, deadline, cycle) {
           if (Date.now() >= deadline) break;
           const r = await cli(server, ...argv);
           calls++;
-          if (r.code !== 0) failures++;
+          if (r.code !== 0) failed.push(`${argv.join(' ')}: exit ${r.code ?? r.signal}: ${r.out.trim()}`);
           else if (argv[1] === 'create') created.push(label);
         }
       }
     }),
   );
-  return { created, calls, failures };
+  return { created, calls, failed };
 }
 
 /** What the database holds of the acknowledged writes, read after `serve` stopped. */
@@ -216,7 +216,7 @@ try {
       'fake results': checks,
       'reports ok': reports.acknowledged.length,
       'api calls': api.calls,
-      'api failed': api.failures,
+      'api failed': api.failed.length,
       'channels made': api.created.length,
       exit: exit.signal ?? exit.code,
       'lost reports': found.lostReports,
@@ -228,7 +228,7 @@ try {
     if (exit.code !== 0) failures.push(`cycle ${cycle}: serve exited with ${exit.signal ?? exit.code}\n${serve.stderr()}`);
     if (found.lostReports || found.lostChannels) failures.push(`cycle ${cycle}: lost ${found.lostReports} acknowledged reports, ${found.lostChannels} acknowledged channels`);
     if (found.integrity !== 'ok') failures.push(`cycle ${cycle}: integrity_check: ${found.integrity}`);
-    if (api.failures) failures.push(`cycle ${cycle}: ${api.failures} of ${api.calls} API calls failed while serve ran`);
+    if (api.failed.length) failures.push(`cycle ${cycle}: ${api.failed.length} of ${api.calls} API calls failed while serve ran:\n${api.failed.join('\n')}`);
     if (checks === 0) failures.push(`cycle ${cycle}: instance fake printed nothing`);
   }
   fake.kill('SIGTERM');

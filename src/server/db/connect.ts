@@ -20,6 +20,11 @@ export interface Store {
   sqlitePath?: string;
   /** The PostgreSQL pool, when the engine is PostgreSQL (the Omaha hot path uses it directly). */
   pgPool?: pg.Pool;
+  /**
+   * Orders write transactions on the serving connection with this process's
+   * other SQLite writer (the write-behind worker), when one runs.
+   */
+  writeLock?: <R>(fn: () => Promise<R>) => Promise<R>;
   close(): Promise<void>;
 }
 

@@ -38,6 +38,7 @@ export interface OmahaService {
 export function createOmahaService(store: Store, opts: OmahaServiceOptions): OmahaService {
   // On SQLite, write-behind batches are written by a worker thread (when it can start).
   const writer = store.sqlite && store.sqlitePath ? startSqliteWriter(store.sqlite, store.sqlitePath, BATCH_STATEMENTS) : undefined;
+  if (writer) store.writeLock = (fn) => writer.exclusive(fn);
   const storage = store.engine === 'postgres' ? pgStorage(store) : sqliteStorage(store, writer);
   const catalog = new Catalog(storage, opts.catalogRecheckMs ?? (store.engine === 'postgres' ? 250 : 50));
   const recorder = new Recorder(storage, {
