@@ -68,10 +68,10 @@ export interface CommandSpec {
   /** Kept out of help listings (older syntaxes). */
   hidden?: boolean;
   run?: (flags: FlagSet, deps: Deps) => Promise<number> | number;
-}
-
   /** Reports a flag error, when not as the original did (the error, then the usage; exit 2); returns the exit status. */
   onFlagError?: (message: string, deps: Deps) => number;
+}
+
 /** The word that invokes a command below its parent: the last word of its name. */
 export function invocationWord(spec: CommandSpec): string {
   const words = spec.name.split(' ');
