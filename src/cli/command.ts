@@ -30,6 +30,8 @@ export interface GlobalOptions {
   skipSslVerify: boolean;
   /** `--output` / `UPDATECTL_OUTPUT`: the original's text, the API's JSON, or boxed tables (see render.ts). */
   output: 'text' | 'json' | 'table';
+  /** Name of the saved profile in use (`--profile`, `UPDATECTL_PROFILE` or the default), if any. */
+  profile?: string;
 }
 
 /** What a command's run function is given besides its own flags. */

@@ -7,7 +7,7 @@ import { ExitCode, invocationWord, type CommandSpec, type Deps } from './command
 import { FlagError, FlagSet } from './flags.js';
 import { GoCommand, runTree } from './go-command.js';
 import { commandUsage } from './help.js';
-import { reportFailure, reportUsage } from './render.js';
+import { ReportedFailure, reportFailure, reportUsage } from './render.js';
 
 /** Builds a command's flag set. */
 export function flagsOf(spec: CommandSpec): FlagSet {
@@ -64,6 +64,7 @@ async function runParsed(spec: CommandSpec, flags: FlagSet, deps: Deps): Promise
   try {
     code = await spec.run(flags, deps);
   } catch (err) {
+    if (err instanceof ReportedFailure) return err.exitCode;
     // a flag value only the command itself could judge: a usage error
     if (err instanceof FlagError) {
       usageError(spec, deps, err.message);

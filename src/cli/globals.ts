@@ -2,6 +2,7 @@
 // of `updateservicectl`, and the 0.x one of `updatectl` (with `-s/-u/-k`).
 import { FlagSet } from './flags.js';
 import type { GlobalOptions } from './command.js';
+import type { ActiveProfile } from './profiles.js';
 import { AliasedFlags, aliasFlagSet, type LegacyFlag } from './legacy/flags.js';
 
 export const DEFAULT_SERVER = 'http://localhost:8000';
@@ -21,7 +22,8 @@ export function globalFlagSet(program: string): FlagSet {
     .string('s', DEFAULT_SERVER, 'Short for --server.', true)
     .string('u', '', 'Short for --user.', true)
     .string('k', '', 'Short for --key.', true)
-    .string('output', '', 'Output format: text, json or table.', true);
+    .string('output', '', 'Output format: text, json or table.', true)
+    .string('profile', '', 'Saved connection profile to use.', true);
 }
 
 /** A global flag or variable whose value no command could use: one line on stderr, exit 2. */
@@ -37,21 +39,25 @@ export function outputFormat(flag: string | undefined, env: NodeJS.ProcessEnv): 
   throw new BadGlobalValue(`invalid value "${value}" for ${source}: must be text, json or table`);
 }
 
-/** Global options from parsed flags, with `UPDATECTL_*` variables where a flag was not given. */
-export function resolveGlobals(flags: FlagSet, env: NodeJS.ProcessEnv): GlobalOptions {
+/**
+ * Global options from parsed flags, with `UPDATECTL_*` variables where a flag
+ * was not given, then the active saved profile, then the defaults.
+ */
+export function resolveGlobals(flags: FlagSet, env: NodeJS.ProcessEnv, active?: ActiveProfile): GlobalOptions {
   const pick = (name: 'server' | 'user' | 'key', variable: string) => {
     const short = Object.entries(SHORT_GLOBALS).find(([, long]) => long === name)![0];
     if (flags.isSet(name)) return flags.getString(name);
     if (flags.isSet(short)) return flags.getString(short);
-    return env[variable] ?? flags.getString(name);
+    return env[variable] ?? active?.profile[name] ?? flags.getString(name);
   };
   return {
     server: pick('server', 'UPDATECTL_SERVER') || DEFAULT_SERVER,
     user: pick('user', 'UPDATECTL_USER'),
     key: pick('key', 'UPDATECTL_KEY'),
     debug: flags.getBool('debug'),
-    skipSslVerify: flags.getBool('skip-ssl-verify'),
+    skipSslVerify: flags.isSet('skip-ssl-verify') ? flags.getBool('skip-ssl-verify') : (active?.profile.skipSslVerify ?? false),
     output: outputFormat(flags.isSet('output') ? flags.getString('output') : undefined, env),
+    profile: active?.name,
   };
 }
 
@@ -63,6 +69,7 @@ export const LEGACY_GLOBAL_FLAGS: LegacyFlag[] = [
   { names: 'key, k', kind: 'string', def: '', usage: 'API key of that user' },
   { names: 'skip-ssl-verify', kind: 'bool', def: false, usage: 'do not check TLS certificates', hidden: true },
   { names: 'output', kind: 'string', def: '', usage: 'output format: text, json or table', hidden: true },
+  { names: 'profile', kind: 'string', def: '', usage: 'saved connection profile to use', hidden: true },
   { names: 'version, v', kind: 'bool', def: false, usage: 'print the version and exit' },
   { names: 'help, h', kind: 'bool', def: false, usage: 'show this help' },
 ];
@@ -71,15 +78,17 @@ export function legacyGlobalFlagSet(program: string): FlagSet {
   return aliasFlagSet(program, LEGACY_GLOBAL_FLAGS);
 }
 
-/** Global options of a 0.x command line; a flag wins over its `UPDATECTL_*` variable. */
-export function resolveLegacyGlobals(flags: AliasedFlags, env: NodeJS.ProcessEnv): GlobalOptions {
-  const pick = (name: string, variable: string) => (flags.isSet(name) ? String(flags.value(name)) : (env[variable] ?? String(flags.value(name))));
+/** Global options of a 0.x command line; a flag wins over its `UPDATECTL_*` variable, which wins over the active profile. */
+export function resolveLegacyGlobals(flags: AliasedFlags, env: NodeJS.ProcessEnv, active?: ActiveProfile): GlobalOptions {
+  const pick = (name: 'server' | 'user' | 'key', variable: string) =>
+    flags.isSet(name) ? String(flags.value(name)) : (env[variable] ?? active?.profile[name] ?? String(flags.value(name)));
   return {
     server: pick('server', 'UPDATECTL_SERVER') || DEFAULT_SERVER,
     user: pick('user', 'UPDATECTL_USER'),
     key: pick('key', 'UPDATECTL_KEY'),
     debug: Boolean(flags.value('debug')),
-    skipSslVerify: Boolean(flags.value('skip-ssl-verify')),
+    skipSslVerify: flags.isSet('skip-ssl-verify') ? Boolean(flags.value('skip-ssl-verify')) : (active?.profile.skipSslVerify ?? false),
     output: outputFormat(flags.isSet('output') ? String(flags.value('output')) : undefined, env),
+    profile: active?.name,
   };
 }

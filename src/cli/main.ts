@@ -7,6 +7,7 @@ import { BadGlobalValue, globalFlagSet, LEGACY_GLOBAL_FLAGS, legacyGlobalFlagSet
 import { AliasedFlags } from './legacy/flags.js';
 import { globalHelp } from './help.js';
 import { logLine } from './output.js';
+import { ProfileError, profileForCommand } from './profiles.js';
 import { COMMANDS, findCommand, isLegacyVerb } from './registry.js';
 import { TabWriter } from './tabwriter.js';
 import { VERSION } from './version.js';
@@ -28,6 +29,10 @@ export async function main(program: string, argv: string[], io: MainIO): Promise
   try {
     return program === LEGACY_PROGRAM ? await legacyMain(program, argv, out, io) : await modernMain(program, argv, out, io);
   } catch (err) {
+    if (err instanceof ProfileError) {
+      io.stderr.write(logLine(err.message));
+      return ExitCode.ERROR;
+    }
     if (!(err instanceof BadGlobalValue)) throw err;
     io.stderr.write(`${err.message}\n`);
     return ExitCode.USAGE;
@@ -61,20 +66,21 @@ async function modernMain(program: string, argv: string[], out: TabWriter, io: M
     return ExitCode.OK;
   }
   const [name = '', ...rest] = globals.positionals;
-  const options = () => resolveGlobals(globals, io.env);
+  const profileFlag = globals.isSet('profile') ? globals.getString('profile') : undefined;
+  const options = async () => resolveGlobals(globals, io.env, await profileForCommand(name, profileFlag, io.env));
   if (name === 'help' && rest[0] !== undefined && (rest[0] === 'legacy' || (isLegacyVerb(rest[0]) && !findCommand(rest[0])))) {
     const legacy = await import('./legacy/index.js');
     out.write(rest[0] === 'legacy' ? legacy.legacyVerbList(program) : legacy.verbHelpOf(rest[0]));
     return ExitCode.OK;
   }
   if (isLegacyVerb(name) && (!findCommand(name) || looksLikeLegacyWatch(rest, false))) {
-    return runLegacy(program, options(), name, rest, out, io);
+    return runLegacy(program, await options(), name, rest, out, io);
   }
   if (!findCommand(name)) {
     out.write(`${program}: unknown subcommand: "${name}"\nRun '${program} --help' for usage.\n`);
     return ExitCode.NO_COMMAND;
   }
-  return runCommand(program, options(), name, rest, out, io);
+  return runCommand(program, await options(), name, rest, out, io);
 }
 
 /**
@@ -109,8 +115,9 @@ async function legacyMain(program: string, argv: string[], out: TabWriter, io: M
     out.write(legacy.legacyAppHelp(program, VERSION));
     return ExitCode.OK;
   }
-  const globals = resolveLegacyGlobals(flags, io.env);
   const [name = '', ...rest] = set.positionals;
+  const profileFlag = flags.isSet('profile') ? String(flags.value('profile')) : undefined;
+  const globals = resolveLegacyGlobals(flags, io.env, await profileForCommand(name, profileFlag, io.env));
   if (name === 'help' || name === 'h') {
     const topic = rest[0];
     if (topic !== undefined && !isLegacyVerb(topic) && findCommand(topic)) return runCommand(program, globals, 'help', rest, out, io);

@@ -19,6 +19,10 @@ export const COMMANDS: CommandEntry[] = [
   family('watch', 'Poll for a new version and run a command when it appears.', async () => (await import('./commands/watch.js')).watch),
   family('upstream', 'Follow the published channels of another update service.', async () => (await import('./commands/upstream.js')).upstream),
   family('serve', 'Run the update service (v1 API, Omaha endpoint, dashboard).', async () => (await import('./commands/serve.js')).serve),
+  family('profile', 'Save, list and choose connection profiles (server, user, key).', async () => (await import('./commands/profile.js')).profile),
+  family('completion', 'Print a shell completion script (bash, zsh or fish).', async () => (await import('./commands/completion.js')).completion),
+  // what the completion scripts call on every TAB
+  { ...family('__complete', '', async () => (await import('./commands/completion.js')).completeEntry), hidden: true },
 ];
 
 export function findCommand(name: string): CommandEntry | undefined {

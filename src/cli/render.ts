@@ -87,7 +87,7 @@ export class Printer {
 
   /** A JSON document on stdout, after whatever the tabwriter holds. */
   document(value: unknown): void {
-    this.raw(JSON.stringify(value, null, 2) + '\n');
+    this.raw(jsonDocument(value));
   }
 
   private async table<T>(columns: Columns<T>, rows: readonly T[]): Promise<void> {
@@ -111,6 +111,11 @@ export function tableWidth(stdout: Output, env: NodeJS.ProcessEnv): number {
 
 export function printerOf(d: Pick<Deps, 'globals' | 'out' | 'stdout' | 'env'>): Printer {
   return new Printer(d.globals.output, d.out, d.stdout, tableWidth(d.stdout, d.env));
+}
+
+/** A JSON document as `--output=json` prints one on stdout: indented, one trailing newline. */
+export function jsonDocument(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
 }
 
 /** One line of an event stream (NDJSON). */
@@ -151,6 +156,22 @@ export function jsonErrorLine(err: unknown, code: number = ErrorCode.FAILURE): s
 
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Thrown by a command that has already reported why it failed (as a JSON
+ * error): the dispatcher adds nothing and exits with `exitCode`.
+ */
+export class ReportedFailure extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+/** Reports `err` as one JSON error and ends the command with `exitCode`. */
+export function failAsJson(stderr: Output, err: unknown, exitCode: number, code?: number): never {
+  stderr.write(jsonErrorLine(err, code));
+  throw new ReportedFailure(exitCode);
 }
 
 type FailureDeps = Pick<Deps, 'globals' | 'stderr' | 'log'>;

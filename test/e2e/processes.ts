@@ -8,11 +8,12 @@
 // chunk imports is there) and taken again if a rebuild was caught mid-way.
 //
 // The children's environment has no serve settings (vitest sets BASE_URL=/,
-// which `serve` would publish as its base URL) and no UPDATECTL_*.
+// which `serve` would publish as its base URL), no UPDATECTL_* and no saved profiles.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,8 @@ export function childEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const s of SETTINGS) delete env[s.env];
   for (const k of Object.keys(env)) if (k.startsWith('UPDATECTL_')) delete env[k];
+  // saved profiles of the person running the tests stay out of it
+  env['XDG_CONFIG_HOME'] = path.join(os.tmpdir(), `updateservicectl-test-no-profiles-${process.pid}`);
   return env;
 }
 

@@ -1,4 +1,6 @@
 // Runs the CLI in-process with captured streams.
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 
 export interface CliResult {
@@ -9,6 +11,13 @@ export interface CliResult {
 
 export const ADMIN_KEY = 'd3b07384d113edec49eaa6238ad5ff00';
 
+/**
+ * A config folder that does not exist: the CLI under test never picks up
+ * saved profiles of the person running the tests (a test that wants profiles
+ * passes its own XDG_CONFIG_HOME).
+ */
+export const NO_PROFILES_CONFIG_HOME = path.join(tmpdir(), `updateservicectl-test-no-profiles-${process.pid}`);
+
 export async function runCli(
   argv: string[],
   opts: { env?: NodeJS.ProcessEnv; cwd?: string; program?: string; untilInterrupted?: () => Promise<void> } = {},
@@ -18,7 +27,7 @@ export async function runCli(
   const code = await main(opts.program ?? 'updateservicectl', argv, {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
-    env: opts.env ?? {},
+    env: { XDG_CONFIG_HOME: NO_PROFILES_CONFIG_HOME, ...opts.env },
     cwd: opts.cwd ?? process.cwd(),
     untilInterrupted: opts.untilInterrupted,
   });

@@ -5,10 +5,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiClient } from '../../api/client.js';
 import { allSet, ExitCode, type CommandSpec, type Deps, type Output } from '../command.js';
-import { FakeInstance, type FleetRuntime, type FleetSettings } from '../fake/instance.js';
+import { FakeInstance, fakeEventText, type FakeEvent, type FleetRuntime, type FleetSettings } from '../fake/instance.js';
 import { BatchedOutput, grace, Limiter, Sleeper } from '../fake/runtime.js';
 import type { FlagSet } from '../flags.js';
 import { logLine } from '../output.js';
+import { eventLine, type OutputFormat } from '../render.js';
 
 export interface FakeOptions {
   appId: string;
@@ -40,6 +41,14 @@ export interface FakeDeps {
   random?: () => number;
   /** Length of a second in milliseconds (default 1000); tests shrink it. */
   secondMs?: number;
+  /** `json`: one JSON object a line per event instead of the original's lines. */
+  format?: OutputFormat;
+}
+
+/** An event as one JSON line: what happened, to which instance of which app and group. */
+function fakeEventJson(settings: FleetSettings, clientId: string, e: FakeEvent): string {
+  const { event, ...detail } = e;
+  return eventLine({ event, clientId, appId: settings.appId, groupId: settings.groupId, ...detail });
 }
 
 /** Connections (and requests in flight) at most, whatever the number of instances. */
@@ -83,7 +92,10 @@ export async function runFakeInstances(opts: FakeOptions, deps: FakeDeps): Promi
     client,
     sleeper: new Sleeper(),
     limiter: new Limiter(connections),
-    print: (text) => stdout.write(text),
+    report:
+      deps.format === 'json'
+        ? (clientId, event) => stdout.write(fakeEventJson(settings, clientId, event))
+        : (clientId, event) => stdout.write(fakeEventText(clientId, event)),
     log: (message) => stderr.write(logLine(message)),
     random: deps.random ?? Math.random,
   };
@@ -131,6 +143,7 @@ function depsOf(d: Deps): FakeDeps {
     stdout: d.stdout,
     stderr: d.stderr,
     untilInterrupted: () => d.untilInterrupted(),
+    format: d.globals.output,
   };
 }
 

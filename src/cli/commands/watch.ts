@@ -12,6 +12,7 @@ import { allSet, ExitCode, type CommandSpec, type Deps, type Output } from '../c
 import { clientRequest, decodeOmahaReply, NIL_POINTER_ERROR, NO_APP_ERROR, omitEmpty, postOmaha } from '../fake/omaha-http.js';
 import { grace, Sleeper, Ticker } from '../fake/runtime.js';
 import type { FlagSet } from '../flags.js';
+import { eventLine, jsonErrorLine, type OutputFormat } from '../render.js';
 
 export interface WatchOptions {
   appId: string;
@@ -38,6 +39,11 @@ export interface WatchDeps {
   untilInterrupted(): Promise<void>;
   /** Length of a second in milliseconds (default 1000); tests shrink it. */
   secondMs?: number;
+  /**
+   * `json`: each run of the command is announced as one JSON line on stdout,
+   * the command's own stdout goes to stderr, and a failure is a JSON error.
+   */
+  format?: OutputFormat;
 }
 
 /** After the command exits, how long its output may still trickle in. */
@@ -112,6 +118,15 @@ class Watcher {
     return this.sleeper.stopped;
   }
 
+  private get json(): boolean {
+    return this.deps.format === 'json';
+  }
+
+  /** Why the watch stops: the original's text on stderr, or one JSON error. */
+  private fail(message: string): void {
+    this.say(this.json ? jsonErrorLine(new Error(message)) : message);
+  }
+
   /** Stderr, silenced once interrupted (the original was gone by then). */
   private say(text: string | Buffer, to: Output = this.deps.stderr): void {
     // a Buffer goes through as is: process streams take bytes, test buffers stringify them
@@ -125,7 +140,7 @@ class Watcher {
     const first = await this.untilInterrupted(this.check(version));
     if (first === false) return ExitCode.OK;
     if (first instanceof Error) {
-      this.say(first.message);
+      this.fail(first.message);
       return ExitCode.ERROR;
     }
     if (first.status !== 'noupdate' && first.status !== 'error-version') {
@@ -178,7 +193,7 @@ class Watcher {
       return updateInfo(reply) ?? new Error(NIL_POINTER_ERROR);
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      this.say(`${error.message}\n`);
+      if (!this.json) this.say(`${error.message}\n`);
       return error;
     }
   }
@@ -189,13 +204,18 @@ class Watcher {
    * be started (the message is printed; the original exited 1).
    */
   private async runCommand(version: string, oldVersion: string, update: UpdateInfo): Promise<boolean> {
-    const { command, args, appId } = this.opts;
+    const { command, args, appId, groupId } = this.opts;
+    if (this.json) {
+      const url = update.status === 'ok' ? update.url : undefined;
+      this.say(eventLine({ event: 'update', appId, groupId, clientId: this.clientId, version, oldVersion: oldVersion || undefined, url }), this.deps.stdout);
+    }
     const child = spawn(command, args, {
       cwd: this.deps.cwd,
       env: hookEnvironment(this.deps.env, appId, version, oldVersion, update),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout.on('data', (chunk: Buffer) => this.say(chunk, this.deps.stdout));
+    // in JSON, stdout carries only the events
+    child.stdout.on('data', (chunk: Buffer) => this.say(chunk, this.json ? this.deps.stderr : this.deps.stdout));
     child.stderr.on('data', (chunk: Buffer) => this.say(chunk, this.deps.stderr));
     const outcome = new Promise<string | undefined>((resolve) => {
       child.once('error', (err) => resolve(startErrorText(command, err)));
@@ -211,7 +231,7 @@ class Watcher {
     });
     const failure = await this.untilInterrupted(outcome);
     if (typeof failure === 'string') {
-      this.say(failure);
+      this.fail(failure);
       return false;
     }
     return true;
@@ -247,6 +267,7 @@ export function watchDeps(d: Deps): WatchDeps {
     env: d.env,
     cwd: d.cwd,
     untilInterrupted: () => d.untilInterrupted(),
+    format: d.globals.output,
   };
 }
 

@@ -28,13 +28,40 @@ export interface FleetSettings {
   secondMs: number;
 }
 
+/** What an instance reports on stdout. */
+export type FakeEvent =
+  /** A check answered without an update: `noupdate`, `error-…`. */
+  | { event: 'status'; status: string }
+  | { event: 'updated'; oldVersion: string; version: string }
+  /** A reply the original could not use (it recovered from a panic there). */
+  | { event: 'error'; message: string }
+  /** With --verbose: each exchange. */
+  | { event: 'request'; xml: string }
+  | { event: 'response'; xml: string };
+
+/** An event as the original printed it. */
+export function fakeEventText(clientId: string, e: FakeEvent): string {
+  switch (e.event) {
+    case 'status':
+      return `${clientId}: ${e.status}\n`;
+    case 'updated':
+      return `${clientId}: updated from ${e.oldVersion} to ${e.version}\n`;
+    case 'error':
+      return `${clientId}: ${clientId}: error setting version: ${e.message}\n`;
+    case 'request':
+      return `${clientId}: request: ${e.xml}\n`;
+    case 'response':
+      return `${clientId}: response: ${e.xml}\n`;
+  }
+}
+
 /** What the instances of a run share. */
 export interface FleetRuntime {
   client: ApiClient;
   sleeper: Sleeper;
   limiter: Limiter;
-  /** Stdout, as the original's fmt.Printf. */
-  print(text: string): void;
+  /** An instance's event on stdout, as the original's fmt.Printf (or a JSON line). */
+  report(clientId: string, event: FakeEvent): void;
   /** A timestamped line on stderr, as the original's log.Print. */
   log(message: string): void;
   /** Uniform in [0, 1). */
@@ -98,13 +125,13 @@ export class FakeInstance {
     return this.rt.sleeper.stopped;
   }
 
-  private printLine(text: string): void {
-    this.rt.print(`${this.id}: ${text}\n`);
+  private report(event: FakeEvent): void {
+    this.rt.report(this.id, event);
   }
 
   /** Where the original recovered from a panic on a reply it indexed blindly. */
-  private printPanic(error: string): void {
-    this.printLine(`${this.id}: error setting version: ${error}`);
+  private printPanic(message: string): void {
+    this.report({ event: 'error', message });
   }
 
   private async handleReply(reply: OmahaResponse): Promise<void> {
@@ -112,7 +139,7 @@ export class FakeInstance {
     if (!app) return this.printPanic(NO_APP_ERROR);
     const check = app.updateCheck;
     if (!check) return this.printPanic(NIL_POINTER_ERROR);
-    if (check.status !== 'ok') return this.printLine(check.status);
+    if (check.status !== 'ok') return this.report({ event: 'status', status: check.status });
 
     for (const [i, step] of UPDATE_STEPS.entries()) {
       if (i > 0 && !(await this.rt.sleeper.sleep(this.settings.secondMs))) return;
@@ -126,7 +153,7 @@ export class FakeInstance {
     if (this.stopped) return;
     if (!check.manifest) return this.printPanic(NIL_POINTER_ERROR);
 
-    this.printLine(`updated from ${this.version} to ${check.manifest.version}`);
+    this.report({ event: 'updated', oldVersion: this.version, version: check.manifest.version });
     this.version = check.manifest.version;
     try {
       await this.send({ event: RUNNING });
@@ -196,8 +223,8 @@ export class FakeInstance {
     }
     const reply = decodeOmahaReply(body);
     if (this.settings.verbose) {
-      this.printLine(`request: ${xml}`);
-      this.printLine(`response: ${buildResponse(reply).slice(XML_HEADER.length).trimEnd()}`);
+      this.report({ event: 'request', xml });
+      this.report({ event: 'response', xml: buildResponse(reply).slice(XML_HEADER.length).trimEnd() });
     }
     return reply;
   }

@@ -76,6 +76,7 @@ function fakeClients(input: LegacyInput, d: Deps): Promise<number> | number {
       stdout: d.stdout,
       stderr: d.stderr,
       untilInterrupted: () => d.untilInterrupted(),
+      format: d.globals.output,
     },
   );
 }
