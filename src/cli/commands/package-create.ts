@@ -3,9 +3,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ApiClient } from '../../api/client.js';
 import type { Package } from '../../api/types.js';
-import { ExitCode } from '../command.js';
+import { ExitCode, type Output } from '../command.js';
 import { fileError, goJsonIndent } from '../output.js';
-import type { Printer } from '../render.js';
+import { ErrorCode, failAsJson, jsonDocument, type OutputFormat, type Printer } from '../render.js';
 import {
   digestFile,
   goPathBase,
@@ -223,10 +223,18 @@ export function rebaseUrl(base: string, name: string): string {
   return origin + escapeUrlPath(joined) + query + fragment;
 }
 
-type BulkDeps = { client: ApiClient; cwd: string; log(message: string): void };
+type BulkDeps = {
+  client: ApiClient;
+  cwd: string;
+  log(message: string): void;
+  stdout: Output;
+  stderr: Output;
+  /** `json`: the created packages as a JSON array on stdout; a bad folder is a JSON error. */
+  format: OutputFormat;
+};
 
 /** Registers one package from an `_info.json` file written by `package download`. */
-async function createFromInfoFile(path: string, baseUrl: string, deps: BulkDeps): Promise<void> {
+async function createFromInfoFile(path: string, baseUrl: string, deps: BulkDeps): Promise<Package> {
   let text: string;
   try {
     text = await readFile(resolve(deps.cwd, path), 'utf8');
@@ -236,7 +244,7 @@ async function createFromInfoFile(path: string, baseUrl: string, deps: BulkDeps)
   const pkg = packageFields(parseJsonObject(text, 'update.Package'));
   deps.log(`Creating package with AppId=${pkg.appId ?? ''} and Version=${pkg.version ?? ''}`);
   if (baseUrl) pkg.url = rebaseUrl(baseUrl, packageFileName(pkg, goPathBase(pkg.url ?? '')));
-  await deps.client.insertPackage(pkg.appId ?? '', pkg.version ?? '', pkg);
+  return deps.client.insertPackage(pkg.appId ?? '', pkg.version ?? '', pkg);
 }
 
 /**
@@ -251,14 +259,17 @@ export async function createPackagesFromDir(opts: { dir: string; baseUrl: string
     const entries = await readdir(resolve(deps.cwd, dir), { withFileTypes: true });
     names = entries.filter((e) => e.isFile() && e.name.endsWith('info.json')).map((e) => e.name);
   } catch (err) {
-    deps.log(fileError('open', dir, err));
+    const message = fileError('open', dir, err);
+    if (deps.format === 'json') failAsJson(deps.stderr, new Error(message), ExitCode.USAGE, ErrorCode.USAGE);
+    deps.log(message);
     return ExitCode.USAGE;
   }
   names.sort();
   let errors = 0;
+  const created: Package[] = [];
   for (const name of names) {
     try {
-      await createFromInfoFile(join(dir, name), opts.baseUrl, deps);
+      created.push(await createFromInfoFile(join(dir, name), opts.baseUrl, deps));
     } catch (err) {
       errors++;
       deps.log(`Error while creating package. Error=${(err as Error).message}`);
@@ -266,5 +277,6 @@ export async function createPackagesFromDir(opts: { dir: string; baseUrl: string
   }
   deps.log(`Package metadata uploaded. Total=${names.length} Errors=${errors}`);
   if (opts.baseUrl) deps.log(`Please upload payloads to ${opts.baseUrl}.`);
+  if (deps.format === 'json') deps.stdout.write(jsonDocument(created));
   return ExitCode.OK;
 }

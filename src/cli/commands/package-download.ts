@@ -11,6 +11,7 @@ import type { ApiClient, RawReply } from '../../api/client.js';
 import type { Package, PublicPackageList } from '../../api/types.js';
 import { ExitCode, type Output } from '../command.js';
 import { fileError, goJson } from '../output.js';
+import { ErrorCode, failAsJson, jsonDocument, jsonErrorLine, type OutputFormat } from '../render.js';
 import {
   PayloadDigest,
   digestFile,
@@ -30,7 +31,15 @@ export interface DownloadOptions {
   dir: string;
 }
 
-type DownloadDeps = { client: ApiClient; stdout: Output; stderr: Output; cwd: string; log(message: string): void };
+type DownloadDeps = {
+  client: ApiClient;
+  stdout: Output;
+  stderr: Output;
+  cwd: string;
+  log(message: string): void;
+  /** `json`: the saved packages as a JSON array on stdout, no counter lines, failures as one JSON error. */
+  format?: OutputFormat;
+};
 
 /** Payloads fetched at the same time. */
 const PARALLEL_DOWNLOADS = 4;
@@ -244,42 +253,47 @@ async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Prom
  * are done (the original exited 0 and kept the bad file).
  */
 export async function downloadPackages(opts: DownloadOptions, deps: DownloadDeps): Promise<number> {
+  const json = deps.format === 'json';
+  // a log line and the usage (exit 2), as the original did; in JSON one error
+  const refuse = (err: unknown, code: number = ErrorCode.USAGE): number => {
+    if (json) failAsJson(deps.stderr, err, ExitCode.USAGE, code);
+    deps.log((err as Error).message);
+    return ExitCode.USAGE;
+  };
   let dir: string;
   try {
     dir = await prepareSaveDir(opts.dir, deps.cwd);
   } catch (err) {
-    deps.log((err as Error).message);
-    return ExitCode.USAGE;
+    return refuse(err);
   }
   if (opts.version !== undefined && opts.minVersion !== undefined) {
-    deps.log('Please use either -version or -min-version, but not both.');
-    return ExitCode.USAGE;
+    return refuse(new Error('Please use either -version or -min-version, but not both.'));
   }
   let min: SemVer | undefined;
   try {
     min = opts.minVersion === undefined ? undefined : parseSemver(opts.minVersion);
   } catch (err) {
-    deps.log((err as Error).message);
-    return ExitCode.USAGE;
+    return refuse(err);
   }
   let list: PublicPackageList;
   try {
     list = await deps.client.publicPackages();
   } catch (err) {
-    deps.log((err as Error).message);
-    return ExitCode.USAGE;
+    return refuse(err, ErrorCode.FAILURE);
   }
 
   const selected = selectPackages(list, opts, min, deps.log);
   const totalBytes = selected.reduce((sum, s) => sum + (s.size ?? 0), 0);
   deps.log(`Downloading ${selected.length} packages.`);
-  const progress = downloadProgress(totalBytes, deps);
+  const progress = downloadProgress(totalBytes, deps, !json);
   // reported once the progress display is done with, so they do not tear a terminal bar
   const failures: string[] = [];
+  const saved = new Set<Package>();
   try {
     await eachLimited(selected, PARALLEL_DOWNLOADS, async (sel) => {
       try {
         await downloadOne(sel, dir, deps.client, progress);
+        saved.add(sel.pkg);
       } catch (err) {
         const { appId = '', version = '', url = '' } = sel.pkg;
         failures.push(`Error while downloading. AppId=${appId}, Version=${version}, URL=${url}, Error=${(err as Error).message}`);
@@ -288,6 +302,11 @@ export async function downloadPackages(opts: DownloadOptions, deps: DownloadDeps
   } finally {
     progress.finish();
   }
-  for (const message of failures) deps.log(message);
+  if (json) {
+    deps.stdout.write(jsonDocument(selected.filter((s) => saved.has(s.pkg)).map((s) => s.pkg)));
+    if (failures.length > 0) deps.stderr.write(jsonErrorLine(new Error(failures.join('\n'))));
+  } else {
+    for (const message of failures) deps.log(message);
+  }
   return failures.length > 0 ? ExitCode.ERROR : ExitCode.OK;
 }

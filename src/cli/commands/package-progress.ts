@@ -122,9 +122,13 @@ class TerminalBar implements Progress {
   }
 }
 
-/** Progress of `package download`: a bar on a terminal, else the original's counter lines. */
-export function downloadProgress(total: number, io: { stdout: Output; stderr: Output }): Progress {
-  return io.stderr.isTTY ? new TerminalBar(total, 'download', io.stderr) : new CounterLines(total, io.stdout);
+/**
+ * Progress of `package download`: a bar on a terminal, else the original's
+ * counter lines (unless stdout carries JSON).
+ */
+export function downloadProgress(total: number, io: { stdout: Output; stderr: Output }, counterLines = true): Progress {
+  if (io.stderr.isTTY) return new TerminalBar(total, 'download', io.stderr);
+  return counterLines ? new CounterLines(total, io.stdout) : NO_PROGRESS;
 }
 
 /** Progress of `package upload`: a bar on a terminal, nothing otherwise (the original showed none). */

@@ -7,9 +7,11 @@ import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ApiClient } from '../../api/client.js';
+import { HttpReplyError } from '../../api/errors.js';
+import type { PackageUploadResp } from '../../api/types.js';
 import { ExitCode, type Output } from '../command.js';
-import type { TabWriter } from '../tabwriter.js';
 import { fileError } from '../output.js';
+import { ErrorCode, failAsJson, type Printer } from '../render.js';
 import { uploadProgress, type Progress } from './package-progress.js';
 
 type UploadDeps = { client: ApiClient; cwd: string; stderr: Output };
@@ -42,8 +44,19 @@ async function* countedChunks(handle: FileHandle, progress: Progress): AsyncGene
   }
 }
 
+/** The server's reply to an upload (this service's extension), or just the name when it said nothing usable. */
+function uploadReply(name: string, text: string): PackageUploadResp {
+  try {
+    const reply: unknown = JSON.parse(text);
+    if (reply !== null && typeof reply === 'object' && !Array.isArray(reply)) return { name, ...(reply as PackageUploadResp) };
+  } catch {
+    // the original service replied with an empty body
+  }
+  return { name };
+}
+
 /** Uploads one file; throws an Error worded as the original's on any failure. */
-export async function uploadPayload(file: string, { client, cwd, stderr }: UploadDeps): Promise<void> {
+export async function uploadPayload(file: string, { client, cwd, stderr }: UploadDeps): Promise<PackageUploadResp> {
   if (file === '') throw new Error('missing file argument');
   const path = resolve(cwd, file);
   let handle: FileHandle;
@@ -71,21 +84,24 @@ export async function uploadPayload(file: string, { client, cwd, stderr }: Uploa
       progress.finish();
     }
     // the original accepted exactly 200 and showed any other reply's body
-    if (status !== 200) throw new Error(`error uploading file ${text}`);
+    if (status !== 200) throw new HttpReplyError(status, `error uploading file ${text}`);
+    return uploadReply(basename(path), text);
   } finally {
     await handle.close();
   }
 }
 
-/** `package upload`: on failure, the original's two-part message and the usage (exit 2). */
-export async function uploadCommand(file: string, deps: UploadDeps & { out: TabWriter }): Promise<number> {
+/** `package upload`: on failure, the original's two-part message and the usage (exit 2); in JSON, the server's reply or one error. */
+export async function uploadCommand(file: string, deps: UploadDeps & { print: Printer }): Promise<number> {
+  let reply: PackageUploadResp;
   try {
-    await uploadPayload(file, deps);
+    reply = await uploadPayload(file, deps);
   } catch (err) {
-    deps.out.write(`error uploading file\n${(err as Error).message}`);
+    if (deps.print.json) failAsJson(deps.stderr, err, ExitCode.USAGE, file === '' ? ErrorCode.USAGE : ErrorCode.FAILURE);
+    deps.print.note(`error uploading file\n${(err as Error).message}`);
     return ExitCode.USAGE;
   }
-  deps.out.write(`uploaded file ${file}\n`);
+  deps.print.message(`uploaded file ${file}\n`, reply);
   return ExitCode.OK;
 }
 
@@ -96,28 +112,35 @@ export async function uploadCommand(file: string, deps: UploadDeps & { out: TabW
  */
 export async function uploadDirectory(
   dir: string,
-  deps: UploadDeps & { out: TabWriter; log(message: string): void },
+  deps: UploadDeps & { print: Printer; log(message: string): void },
 ): Promise<number> {
+  const { print } = deps;
   if (dir === '') return ExitCode.USAGE;
   const path = resolve(deps.cwd, dir);
   let names: string[];
   try {
     names = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
   } catch (err) {
-    deps.log(fileError('open', path, err));
+    const message = fileError('open', path, err);
+    if (print.json) failAsJson(deps.stderr, new Error(message), ExitCode.USAGE, ErrorCode.USAGE);
+    deps.log(message);
     return ExitCode.USAGE;
   }
   names.sort();
   let errors = 0;
+  const uploaded: PackageUploadResp[] = [];
   for (const name of names) {
     try {
-      await uploadPayload(join(path, name), deps);
+      uploaded.push(await uploadPayload(join(path, name), deps));
     } catch (err) {
       errors++;
-      deps.out.write((err as Error).message);
+      // in JSON, stdout holds only the array: the failure is a log line
+      if (print.json) deps.log((err as Error).message);
+      else print.note((err as Error).message);
     }
-    deps.out.write(`uploaded ${name}\n`);
+    print.note(`uploaded ${name}\n`);
   }
   deps.log(`Package payloads uploaded. Total=${names.length} Errors=${errors}`);
+  if (print.json) print.document(uploaded);
   return ExitCode.OK;
 }

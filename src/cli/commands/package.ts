@@ -107,7 +107,10 @@ export const pkg: CommandSpec = {
               .string('dir', '', 'Folder holding the *info.json files (default: the working directory).')
               .string('base-url', '', 'Base URL the payloads will be served from; package URLs are rewritten to it.'),
           run: (f, d) =>
-            createPackagesFromDir({ dir: f.getString('dir'), baseUrl: f.getString('base-url') }, { client: d.client(), cwd: d.cwd, log: d.log }),
+            createPackagesFromDir(
+              { dir: f.getString('dir'), baseUrl: f.getString('base-url') },
+              { client: d.client(), cwd: d.cwd, log: d.log, stdout: d.stdout, stderr: d.stderr, format: d.globals.output },
+            ),
         },
       ],
     },
@@ -137,7 +140,7 @@ export const pkg: CommandSpec = {
       run: (f, d) =>
         downloadPackages(
           { appId: filter(f, 'app-id'), version: filter(f, 'version'), minVersion: filter(f, 'min-version'), dir: f.getString('dir') },
-          { client: d.client(), stdout: d.stdout, stderr: d.stderr, cwd: d.cwd, log: d.log },
+          { client: d.client(), stdout: d.stdout, stderr: d.stderr, cwd: d.cwd, log: d.log, format: d.globals.output },
         ),
     },
     {
@@ -146,7 +149,7 @@ export const pkg: CommandSpec = {
       usage: '[OPTION]...',
       description: 'Send a payload file to the server (the server must have uploads enabled).',
       defineFlags: (f) => f.string('file', '', 'Payload file to upload.'),
-      run: (f, d) => uploadCommand(f.getString('file'), { client: d.client(), out: d.out, cwd: d.cwd, stderr: d.stderr }),
+      run: (f, d) => uploadCommand(f.getString('file'), { client: d.client(), print: printerOf(d), cwd: d.cwd, stderr: d.stderr }),
       subcommands: [
         {
           name: 'package upload bulk',
@@ -155,7 +158,7 @@ export const pkg: CommandSpec = {
           description: 'Send every file of a folder to the server (the server must have uploads enabled).',
           defineFlags: (f) => f.string('dir', '', 'Folder whose files to upload.'),
           run: (f, d) =>
-            uploadDirectory(f.getString('dir'), { client: d.client(), out: d.out, cwd: d.cwd, stderr: d.stderr, log: d.log }),
+            uploadDirectory(f.getString('dir'), { client: d.client(), print: printerOf(d), cwd: d.cwd, stderr: d.stderr, log: d.log }),
         },
       ],
     },
