@@ -2,7 +2,7 @@
 // and upload packages. The larger commands live in package-*.ts.
 import type { ApiClient } from '../../api/client.js';
 import { allSet, ExitCode, type CommandSpec, type Deps } from '../command.js';
-import type { FlagSet } from '../flags.js';
+import { FlagError, type FlagSet } from '../flags.js';
 import { printerOf, type Printer } from '../render.js';
 import { PACKAGE_COLUMNS } from './package-common.js';
 import { createPackage, createPackagesFromDir, normalizeDigest, type ExplicitMetadata } from './package-create.js';
@@ -44,8 +44,8 @@ async function runCreate(f: FlagSet, d: Deps): Promise<number> {
   try {
     explicit = explicitMetadata(f);
   } catch (err) {
-    d.stderr.write(`${(err as Error).message}\n`);
-    return ExitCode.USAGE;
+    // a bad value: reported as a flag error (the message, then the usage)
+    throw new FlagError((err as Error).message);
   }
   return createPackage(
     {

@@ -11,7 +11,7 @@ import { EventResult, EventType, updateInfo, XML_HEADER, type UpdateInfo } from 
 import { allSet, ExitCode, type CommandSpec, type Deps, type Output } from '../command.js';
 import { clientRequest, decodeOmahaReply, NIL_POINTER_ERROR, NO_APP_ERROR, omitEmpty, postOmaha } from '../fake/omaha-http.js';
 import { grace, Sleeper, Ticker } from '../fake/runtime.js';
-import type { FlagSet } from '../flags.js';
+import { FlagError, type FlagSet } from '../flags.js';
 import { eventLine, jsonErrorLine, type OutputFormat } from '../render.js';
 
 export interface WatchOptions {
@@ -275,8 +275,7 @@ function runFromFlags(f: FlagSet, d: Deps): Promise<number> | number {
   if (!allSet(f, 'app-id', 'group-id') || f.positionals.length === 0) return ExitCode.USAGE;
   if (f.getNumber('interval') <= 0) {
     // Go's ticker refuses a non-positive period (the original panicked)
-    d.stderr.write('--interval must be a positive number of seconds\n');
-    return ExitCode.USAGE;
+    throw new FlagError('--interval must be a positive number of seconds');
   }
   return runWatch(optionsOf(f), watchDeps(d));
 }
