@@ -4,7 +4,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import fastifyMultipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { API_BASE_PATH } from '../api/types.js';
 import { verifyHawk } from './auth/hawk-verify.js';
 import type { ServerContext } from './context.js';
@@ -32,6 +32,11 @@ declare module 'fastify' {
   }
 }
 
+/** The client closed the connection before its request body was read in full. */
+function clientWentAway(req: FastifyRequest): boolean {
+  return req.raw.readableAborted || (req.raw.destroyed && !req.raw.complete);
+}
+
 export interface AppOptions {
   https?: { cert: Buffer; key: Buffer };
 }
@@ -49,6 +54,11 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
     // update_engine and watch keep connections open between polls.
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
+    // A malformed request target (`/apps/%ZZ`) is answered in the API's own error shape.
+    frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply) => {
+      const e = error.code === 'FST_ERR_BAD_URL' ? badRequest(`malformed URL: ${req.raw.url ?? ''}`) : badRequest(error.message);
+      void reply.code(e.status).type('application/json; charset=utf-8').send(e.body());
+    },
   } as FastifyServerOptions;
 
   // Omaha checks are answered by a plain node:http handler in front of
@@ -108,7 +118,11 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') apiError = new ApiError(415, 'unsupportedMediaType', err.message);
     else if (err.validation) apiError = badRequest(err.message);
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) apiError = new ApiError(err.statusCode, 'badRequest', err.message);
-    else {
+    else if (clientWentAway(req)) {
+      // An upload the client cut off is the client's doing, not a server failure.
+      req.log.info({ code: err.code }, 'request aborted by the client');
+      apiError = new ApiError(400, 'badRequest', 'request aborted by the client');
+    } else {
       req.log.error({ err }, 'request failed');
       apiError = internalError();
     }

@@ -7,6 +7,7 @@ import { NONCE_RETENTION_MS } from './auth/hawk-verify.js';
 import { parseListen, withDefaults, type ServerConfig } from './config.js';
 import { openStore, type Store } from './db/connect.js';
 import { createOmahaService, type OmahaService } from './omaha/service.js';
+import { removePartialUploads } from './routes/payloads.js';
 import { pruneNonces } from './store/nonces.js';
 import { createInitialAdmin } from './store/users.js';
 import { describeSync, syncUpstreams } from './sync/upstream-sync.js';
@@ -33,14 +34,17 @@ export async function startServer(input: StartConfig = {}): Promise<RunningServe
   const timers: NodeJS.Timeout[] = [];
   let omaha: ReturnType<typeof createOmahaService> | undefined;
   try {
-    const adminKey = await createInitialAdmin(store.db, config.adminKey);
-    if (adminKey) config.onAdminKey?.(adminKey);
-
+    // Uploads a crash cut short: nothing refers to them.
+    await removePartialUploads(config.packagesDir);
     const https = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
     omaha = createOmahaService(store, { retentionDays: config.retentionDays });
     const app = await buildApp({ store, config, omaha }, { https });
     const { host, port } = parseListen(config.listen);
     await app.listen({ host: host ?? '::', port });
+    // Only once the port is ours: a key printed for a service that then failed
+    // to start (address in use) would be a key for nothing.
+    const adminKey = await createInitialAdmin(store.db, config.adminKey);
+    if (adminKey) config.onAdminKey?.(adminKey);
 
     const address = app.server.address() as AddressInfo;
     const shownHost = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;

@@ -3,6 +3,8 @@
 import { invalid, required } from './http/errors.js';
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** A UTF-16 surrogate without its pair: not a character, and not storable as UTF-8. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const LIMITS = {
@@ -42,12 +44,17 @@ export function checkAppId(field: string, value: unknown): string {
   return canonicalAppId(checkId(field, value));
 }
 
-/** Users may carry spaces and slashes (`jane doe/x` is a valid name); no control characters. */
+/**
+ * Users may carry spaces and slashes (`jane doe/x` is a valid name). A name
+ * travels inside Hawk's quoted `id="…"`, which has no escapes: `"` and `\`
+ * would make a user who can never sign.
+ */
 export function checkUserName(field: string, value: unknown): string {
   if (value === undefined || value === null || value === '') throw required(field);
   if (typeof value !== 'string') throw invalid(field, 'must be a string');
   if (value.length > LIMITS.userName) throw invalid(field, `longer than ${LIMITS.userName} characters`);
   if (CONTROL_CHARS.test(value) || value.trim() !== value) throw invalid(field, 'must not contain control characters or surrounding spaces');
+  if (/["\\]/.test(value)) throw invalid(field, 'must not contain " or \\ (Hawk cannot carry them)');
   return value;
 }
 
@@ -74,9 +81,20 @@ export function checkVersion(field: string, value: unknown): string {
   return value;
 }
 
+// A container image reference, `[registry[:port]/]name[/name…][:tag][@digest]`
+// (Docker's grammar), as seed 003 publishes: `coreos/example:1.0.0`.
+const IMAGE_DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?';
+const IMAGE_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_REFERENCE = new RegExp(
+  `^${IMAGE_DOMAIN}${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+);
+/** Schemes a browser or client would act on, never read as an image name (`javascript:alert`). */
+const ACTIVE_SCHEMES = /^(javascript|vbscript|data|file|blob|about|ftp|mailto):/i;
+
 /**
- * A payload location: an absolute http(s)/ftp/file URL, or (seed 003) a container
- * image reference such as `coreos/example:1.0.0`. No whitespace or control characters.
+ * A payload location, handed to machines in Omaha replies and shown as a link:
+ * an absolute http(s) URL, or a container image reference (seed 003), bare or
+ * as `docker://…` / `oci://…`. Anything else (`javascript:…`, `file:…`) is refused.
  */
 export function checkUrl(field: string, value: unknown, opts: { optional?: boolean } = {}): string {
   if (value === undefined || value === null || value === '') {
@@ -86,21 +104,28 @@ export function checkUrl(field: string, value: unknown, opts: { optional?: boole
   if (typeof value !== 'string') throw invalid(field, 'must be a string');
   if (value.length > LIMITS.url) throw invalid(field, `longer than ${LIMITS.url} characters`);
   if (/\s/.test(value) || CONTROL_CHARS.test(value)) throw invalid(field, 'must not contain spaces');
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
-  if (scheme) {
-    if (!/^(https?|ftp|file|oci|docker)$/i.test(scheme[1]!)) throw invalid(field, `unsupported scheme ${scheme[1]}`);
+  if (/^https?:\/\//i.test(value)) {
+    let parsed: URL;
     try {
-      new URL(value);
+      parsed = new URL(value);
     } catch {
       throw invalid(field, 'not a valid URL');
     }
+    if (!parsed.hostname) throw invalid(field, 'not a valid URL');
+    return value;
   }
-  return value;
+  const image = value.replace(/^(docker|oci):\/\//i, '');
+  if (!ACTIVE_SCHEMES.test(image) && IMAGE_REFERENCE.test(image)) return value;
+  throw invalid(field, 'must be an http(s) URL or a container image reference');
 }
 
-/** An http(s) URL of another service (upstreams). */
-export function checkHttpUrl(field: string, value: unknown): string {
-  const url = checkUrl(field, value);
+/**
+ * An http(s) URL of another service (upstreams): no user name or password in
+ * it (a credential stored in plain sight) and no fragment (never sent).
+ */
+export function checkHttpUrl(field: string, value: unknown, opts: { optional?: boolean } = {}): string {
+  const url = checkUrl(field, value, opts);
+  if (url === '') return url;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -108,6 +133,8 @@ export function checkHttpUrl(field: string, value: unknown): string {
     throw invalid(field, 'must be an absolute http(s) URL');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalid(field, 'must be an absolute http(s) URL');
+  if (parsed.username || parsed.password) throw invalid(field, 'must not contain a user name or password');
+  if (url.includes('#')) throw invalid(field, 'must not contain a fragment (#…)');
   return url;
 }
 
@@ -147,11 +174,26 @@ export function checkPercent(field: string, value: unknown): number {
   return value;
 }
 
-/** The JSON body as an object; anything else is a 400. */
+/** The JSON body as an object; anything else, or any string in it with a lone surrogate, is a 400. */
 export function bodyObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw invalid('body', 'must be a JSON object');
+  const field = fieldWithLoneSurrogate(body);
+  if (field !== undefined) throw invalid(field, 'contains an unpaired UTF-16 surrogate (\\ud800-\\udfff): not text');
   return body as Record<string, unknown>;
+}
+
+/** The path of the first string (or key) holding a lone surrogate; such text cannot be stored as it was sent. */
+function fieldWithLoneSurrogate(value: unknown, at = 'body'): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? at : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const where = Array.isArray(value) ? `${at}[${key}]` : at === 'body' ? key : `${at}.${key}`;
+    if (LONE_SURROGATE.test(key)) return where;
+    const found = fieldWithLoneSurrogate(inner, where);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 export function has(obj: Record<string, unknown>, key: string): boolean {

@@ -1,5 +1,6 @@
 // Server side of Hawk as the CoreUpdate client signs it (header scheme, no
-// payload hash): MAC over the decoded or the raw path, ±60 s clock skew, and
+// payload hash): MAC over the raw or (as the original client signs) the
+// decoded path, ±60 s clock skew, and
 // a nonce replay store in the database shared by every replica.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { computeMac, decodedPath, parseHawkHeader, type HawkArtifacts } from '../../api/hawk.js';
@@ -44,7 +45,13 @@ function candidates(req: HawkRequest, opts: HawkOptions): Omit<HawkArtifacts, 't
   const q = req.rawUrl.indexOf('?');
   const rawPath = q < 0 ? req.rawUrl : req.rawUrl.slice(0, q);
   const search = q < 0 ? '' : req.rawUrl.slice(q);
-  const paths = new Set([decodedPath(rawPath) + search, rawPath + search]);
+  // The path as sent; and, because the original 2.1.0 client (and ours, to
+  // match it) signs Go's decoded URL.Path, the decoded path too, unless
+  // decoding produced a `?` or `#`: then a MAC for `/apps/v?alt=json` would
+  // also pass for `/apps/v%3Falt=json`, another resource.
+  const paths = new Set([rawPath + search]);
+  const decoded = decodedPath(rawPath);
+  if (!/[?#]/.test(decoded)) paths.add(decoded + search);
   const hosts: { name: string; ports: string[] }[] = [];
   const defaults = req.protocol === 'https' ? ['443', '80'] : ['80', '443'];
   if (req.hostHeader) {

@@ -7,7 +7,7 @@ import { inTransaction, isUniqueViolation } from '../db/tx.js';
 import { conflict, invalid, notFound } from '../http/errors.js';
 import { deleteChannel, getApp, getChannel, insertChannel, listChannels, listPublishedChannels, updateChannel } from '../store/apps.js';
 import type { Db } from '../db/tx.js';
-import { LIMITS, bodyObject, canonicalAppId, checkBool, checkId, checkUrl, checkVersion, has } from '../validate.js';
+import { LIMITS, bodyObject, canonicalAppId, checkBool, checkHttpUrl, checkId, checkVersion, has } from '../validate.js';
 import { channelJson } from '../wire.js';
 
 type AppParams = { Params: { appId: string } };
@@ -36,7 +36,7 @@ export function channelRoutes(app: FastifyInstance, { store }: ServerContext): v
     const label = checkId('label', body.label, LIMITS.id);
     const version = checkVersion('version', body.version);
     const publish = checkBool('publish', body.publish);
-    const upstream = checkUrl('upstream', body.upstream, { optional: true });
+    const upstream = checkHttpUrl('upstream', body.upstream, { optional: true });
     return inTransaction(store, async (trx) => {
       let appId = canonicalAppId(req.params.appId);
       if (!(await getApp(trx, appId)) && has(body, 'appId')) {
@@ -65,7 +65,7 @@ export function channelRoutes(app: FastifyInstance, { store }: ServerContext): v
     if (has(body, 'label') && body.label !== label) throw invalid('label', 'does not match the path');
     const version = has(body, 'version') ? checkVersion('version', body.version) : undefined;
     const publish = checkBool('publish', body.publish) ? 1 : 0;
-    const upstream = has(body, 'upstream') ? checkUrl('upstream', body.upstream, { optional: true }) : undefined;
+    const upstream = has(body, 'upstream') ? checkHttpUrl('upstream', body.upstream, { optional: true }) : undefined;
     return inTransaction(store, async (trx) => {
       await requireApp(trx, appId);
       const existing = await getChannel(trx, appId, label);

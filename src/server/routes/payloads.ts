@@ -3,7 +3,7 @@
 // (with single byte ranges, which update_engine uses to resume downloads).
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +13,28 @@ import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, invalid } from '../http/errors.js';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/;
+/** An upload being written; renamed to its name once complete. */
+const PARTIAL_PREFIX = '.upload-';
+
+/** Removes the partial files of uploads that a crash cut short. */
+export async function removePartialUploads(packagesDir: string): Promise<number> {
+  const names = await readdir(packagesDir).catch(() => [] as string[]);
+  const partial = names.filter((n) => n.startsWith(PARTIAL_PREFIX));
+  await Promise.all(partial.map((n) => rm(path.join(packagesDir, n), { force: true })));
+  return partial.length;
+}
+
+/**
+ * The payload file for `name`: a regular file that resolves (through any
+ * links) inside the packages folder, or undefined. A link pointing elsewhere
+ * (`/etc/passwd`) is not served.
+ */
+async function payloadFile(packagesDir: string, name: string): Promise<{ file: string; size: number; mtime: Date } | undefined> {
+  const [root, file] = await Promise.all([realpath(packagesDir).catch(() => undefined), realpath(path.join(packagesDir, name)).catch(() => undefined)]);
+  if (!root || !file || !file.startsWith(root + path.sep)) return undefined;
+  const info = await stat(file).catch(() => undefined);
+  return info?.isFile() ? { file, size: info.size, mtime: info.mtime } : undefined;
+}
 
 /** The stored name of an uploaded file: its base name, if it is a plain, safe one. */
 export function payloadName(fileName: string | undefined): string {
@@ -38,7 +60,7 @@ export function payloadRoutes(app: FastifyInstance, { config }: ServerContext, r
     const name = payloadName(part.filename);
 
     await mkdir(config.packagesDir, { recursive: true });
-    const tmp = path.join(config.packagesDir, `.upload-${randomUUID()}`);
+    const tmp = path.join(config.packagesDir, `${PARTIAL_PREFIX}${randomUUID()}`);
     const sha1 = createHash('sha1');
     const sha256 = createHash('sha256');
     let size = 0;
@@ -76,9 +98,9 @@ export function payloadRoutes(app: FastifyInstance, { config }: ServerContext, r
     } catch {
       throw new ApiError(404, 'notFound', 'payload not found');
     }
-    const file = path.join(config.packagesDir, name);
-    const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) throw new ApiError(404, 'notFound', 'payload not found');
+    const info = await payloadFile(config.packagesDir, name);
+    if (!info) throw new ApiError(404, 'notFound', 'payload not found');
+    const { file } = info;
     reply.header('accept-ranges', 'bytes').type('application/octet-stream');
     reply.header('last-modified', info.mtime.toUTCString());
     const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
