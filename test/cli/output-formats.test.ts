@@ -661,6 +661,24 @@ describe('table width', () => {
     expect(widest(await tableWith({}))).toBe(80);
   });
 
+  it('wraps long headers at their spaces before it wraps any cell', async () => {
+    server = await startRecordingServer({ [`GET ${A}/groups`]: { body: { items: [GROUP] } } });
+    let text = '';
+    await main('updateservicectl', [...asAdmin(server.url), '--output=table', 'group', 'list', `--app-id=${APP_ID}`], {
+      stdout: { write: (t: string) => (text += t), isTTY: true, columns: 100 },
+      stderr: { write: () => true },
+      env: {},
+      cwd: process.cwd(),
+    });
+    const lines = text.trimEnd().split('\n');
+    expect(widest(text)).toBeLessThanOrEqual(100);
+    expect(lines.slice(1, 3).map(cellsOf)).toEqual([
+      ['Label', 'App', 'Channel', 'Id', 'Updates', 'Percent', 'Rollout'],
+      ['', '', '', '', 'Paused', '', 'Active'],
+    ]);
+    expect(lines.slice(4, -1).map(cellsOf)).toEqual([GROUP_ROW]);
+  });
+
   it('keeps a minimal width per column on a very narrow terminal', async () => {
     server = await startRecordingServer(routes);
     const text = await tableWith({ isTTY: true, columns: 10 });
