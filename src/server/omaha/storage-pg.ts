@@ -16,6 +16,7 @@ import {
   type GrantAttempt,
   type OmahaStorage,
   type WriteBatch,
+  KEY_SHARE_MARKER,
 } from './storage.js';
 
 const numbered = new Map<string, string>();
@@ -24,7 +25,7 @@ function pgText(text: string): string {
   let out = numbered.get(text);
   if (out === undefined) {
     let i = 0;
-    out = text.replace(/\?/g, () => `$${++i}`);
+    out = text.replace(/\?/g, () => `$${++i}`).replaceAll(KEY_SHARE_MARKER, 'FOR KEY SHARE');
     numbered.set(text, out);
   }
   return out;

@@ -35,10 +35,10 @@ type Statement = BetterSqlite3.Statement<unknown[], Record<string, unknown>>;
 
 /** The statements of a write batch, in batchRows order (what a SqliteWriter is started with). */
 export const BATCH_STATEMENTS: readonly WriterStatement[] = [
-  { text: SQL.upsertInstance, arity: 17 },
-  { text: SQL.insertEvent, arity: 10 },
-  { text: SQL.addVersionCount, arity: 6 },
-  { text: SQL.addEventCount, arity: 8 },
+  { text: SQL.upsertInstance, arity: 19 },
+  { text: SQL.insertEvent, arity: 12 },
+  { text: SQL.addVersionCount, arity: 8 },
+  { text: SQL.addEventCount, arity: 10 },
 ];
 
 /** A batch as flat parameter arrays, one per BATCH_STATEMENTS entry. */

@@ -145,6 +145,16 @@ export const RESOLUTIONS = [60, 3600, 86400] as const;
 
 // ---- shared SQL ------------------------------------------------------------
 
+/**
+ * Where PostgreSQL takes a KEY SHARE lock on the group row (the marker is an
+ * SQL comment, so SQLite, whose writers are serialised anyway, ignores it): a
+ * report written while its group is being deleted waits for that delete, and
+ * is then dropped; a delete waits for reports in flight, then removes them.
+ */
+export const KEY_SHARE_MARKER = '/* key share */';
+/** The condition on a report row, with the (app id, group id) parameters last. */
+const IF_GROUP = `WHERE EXISTS (SELECT 1 FROM groups WHERE groups.app_id = CAST(? AS TEXT) AND groups.id = CAST(? AS TEXT) ${KEY_SHARE_MARKER})`;
+
 export const SQL = {
   generation: 'SELECT n FROM catalog_generation WHERE id = 1',
   appExists: 'SELECT id FROM apps WHERE id = ?',
@@ -159,8 +169,13 @@ export const SQL = {
   markGranted:
     "UPDATE instances SET granted_version = ?, granted_at = ?, status = 'granted', error_code = NULL WHERE app_id = ? AND id = ?",
   // The instance's report; event fields and status only when the patch has them.
+  // Every report row is written only while its group exists (IF_GROUP), so a
+  // report buffered before its app or group was deleted is dropped, not
+  // stored as an orphan. Values are cast: in INSERT … SELECT, PostgreSQL
+  // would otherwise take untyped parameters as text.
   upsertInstance: `INSERT INTO instances (app_id, id, group_id, version, oem, ip, status, error_code, last_event_type, last_event_result, granted_version, granted_at, last_seen, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), NULL, NULL, ?, ?)
+    SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
+      CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), NULL, NULL, CAST(? AS BIGINT), CAST(? AS BIGINT) ${IF_GROUP}
     ON CONFLICT (app_id, id) DO UPDATE SET
       group_id = excluded.group_id, version = excluded.version, oem = excluded.oem, ip = excluded.ip, last_seen = excluded.last_seen,
       status = CASE WHEN CAST(? AS INTEGER) = 1 THEN excluded.status ELSE instances.status END,
@@ -169,10 +184,13 @@ export const SQL = {
       last_event_result = CASE WHEN CAST(? AS INTEGER) = 1 THEN excluded.last_event_result ELSE instances.last_event_result END,
       granted_version = CASE WHEN CAST(? AS INTEGER) = 1 THEN NULL ELSE instances.granted_version END`,
   insertEvent: `INSERT INTO events (app_id, group_id, instance_id, version, previous_version, event_type, event_result, error_code, install_source, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, ?)`,
-  addVersionCount: `INSERT INTO rollup_versions (app_id, group_id, resolution, bucket, version, count) VALUES (?, ?, ?, ?, ?, ?)
+    SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
+      CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT) ${IF_GROUP}`,
+  addVersionCount: `INSERT INTO rollup_versions (app_id, group_id, resolution, bucket, version, count)
+    SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT) ${IF_GROUP}
     ON CONFLICT (app_id, group_id, resolution, bucket, version) DO UPDATE SET count = rollup_versions.count + excluded.count`,
-  addEventCount: `INSERT INTO rollup_events (app_id, group_id, resolution, bucket, version, event_type, event_result, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  addEventCount: `INSERT INTO rollup_events (app_id, group_id, resolution, bucket, version, event_type, event_result, count)
+    SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS BIGINT) ${IF_GROUP}
     ON CONFLICT (app_id, group_id, resolution, bucket, version, event_type, event_result) DO UPDATE SET count = rollup_events.count + excluded.count`,
   pruneEvents: 'DELETE FROM events WHERE created_at < ?',
   pruneGrants: 'DELETE FROM grants WHERE granted_at < ?',
@@ -191,16 +209,17 @@ export function upsertInstanceParams(p: PendingInstance): unknown[] {
     s.appId, s.id, s.groupId, s.version, s.oem, s.ip,
     st?.status ?? '', ev ? ev.errorCode : null, ev ? ev.type : null, ev ? ev.result : null,
     s.at, s.at,
+    s.appId, s.groupId,
     hasStatus, hasEvent, hasEvent, hasEvent, st?.clearGrant ? 1 : 0,
   ];
 }
 
 export function eventParams(e: EventInsert): unknown[] {
-  return [e.appId, e.groupId, e.instanceId, e.version, e.previousVersion, e.type, e.result, e.errorCode, e.installSource, e.at];
+  return [e.appId, e.groupId, e.instanceId, e.version, e.previousVersion, e.type, e.result, e.errorCode, e.installSource, e.at, e.appId, e.groupId];
 }
 
-export const versionCountParams = (c: VersionCount): unknown[] => [c.appId, c.groupId, c.resolution, c.bucket, c.version, c.count];
-export const eventCountParams = (c: EventCount): unknown[] => [c.appId, c.groupId, c.resolution, c.bucket, c.version, c.type, c.result, c.count];
+export const versionCountParams = (c: VersionCount): unknown[] => [c.appId, c.groupId, c.resolution, c.bucket, c.version, c.count, c.appId, c.groupId];
+export const eventCountParams = (c: EventCount): unknown[] => [c.appId, c.groupId, c.resolution, c.bucket, c.version, c.type, c.result, c.count, c.appId, c.groupId];
 
 export function packageInfo(row: Record<string, unknown>): PackageInfo {
   return {

@@ -17,15 +17,31 @@ export async function updateApp(db: Db, id: string, set: Partial<Pick<AppRow, 'l
   await db.updateTable('apps').set(set).where('id', '=', id).execute();
 }
 
-/** Removes an app and everything that belongs to it, history included. */
+/**
+ * Removes an app and everything that belongs to it, history, grants and
+ * counters included, so a re-created app starts afresh. Its groups go first:
+ * on PostgreSQL that waits for report batches in flight for them, and later
+ * ones find no group and are dropped (see IF_GROUP in omaha/storage.ts).
+ */
 export async function deleteAppCascade(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('rollout_frames').where('app_id', '=', id).execute();
   await db.deleteFrom('groups').where('app_id', '=', id).execute();
+  await deleteHistory(db, id);
+  await db.deleteFrom('rollout_frames').where('app_id', '=', id).execute();
   await db.deleteFrom('channels').where('app_id', '=', id).execute();
   await db.deleteFrom('packages').where('app_id', '=', id).execute();
-  await db.deleteFrom('events').where('app_id', '=', id).execute();
-  await db.deleteFrom('instances').where('app_id', '=', id).execute();
   await db.deleteFrom('apps').where('id', '=', id).execute();
+}
+
+/** The instances, events, grants and counters of an app, or of one of its groups. */
+export async function deleteHistory(db: Db, appId: string, groupId?: string): Promise<void> {
+  for (const table of ['events', 'grants', 'rollup_versions', 'rollup_events'] as const) {
+    let q = db.deleteFrom(table).where('app_id', '=', appId);
+    if (groupId !== undefined) q = q.where('group_id', '=', groupId);
+    await q.execute();
+  }
+  let instances = db.deleteFrom('instances').where('app_id', '=', appId);
+  if (groupId !== undefined) instances = instances.where('group_id', '=', groupId);
+  await instances.execute();
 }
 
 // ---- channels

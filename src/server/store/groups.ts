@@ -1,8 +1,8 @@
 // Groups and their rollout frames.
 import type { Store } from '../db/connect.js';
-import type { Db } from '../db/tx.js';
-import { lockForUpdate } from '../db/tx.js';
 import type { FrameRow, GroupRow } from '../db/schema.js';
+import { lockForUpdate, type Db } from '../db/tx.js';
+import { deleteHistory } from './apps.js';
 
 export function getGroup(db: Db, appId: string, id: string, lock?: Store): Promise<GroupRow | undefined> {
   const q = db.selectFrom('groups').selectAll().where('app_id', '=', appId).where('id', '=', id);
@@ -20,9 +20,11 @@ export async function updateGroup(db: Db, appId: string, id: string, set: Partia
   await db.updateTable('groups').set(set).where('app_id', '=', appId).where('id', '=', id).execute();
 }
 
+/** Removes a group with its instances, history, grants and counters (the group row first: see deleteAppCascade). */
 export async function deleteGroup(db: Db, appId: string, id: string): Promise<void> {
-  await db.deleteFrom('rollout_frames').where('app_id', '=', appId).where('group_id', '=', id).execute();
   await db.deleteFrom('groups').where('app_id', '=', appId).where('id', '=', id).execute();
+  await deleteHistory(db, appId, id);
+  await db.deleteFrom('rollout_frames').where('app_id', '=', appId).where('group_id', '=', id).execute();
 }
 
 export const listFrames = (db: Db, appId: string, groupId: string): Promise<FrameRow[]> =>
