@@ -115,7 +115,6 @@ function ${fn}
         printf '%s\\n' "$entry"
     end
 end
-complete -c ${program} -e
 complete -c ${program} -f -a '(${fn})'
 `;
 }
