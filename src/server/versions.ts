@@ -40,3 +40,26 @@ function comparePre(a: string, b: string): number {
 
 /** Newest first. */
 export const byVersionDesc = (a: string, b: string) => compareVersions(b, a);
+
+/** A number as text that sorts by value: its digit count (two digits), then its digits without leading zeros. */
+function sortableNumber(digits: string): string {
+  const bare = digits.replace(/^0+(?=\d)/, '');
+  return String(bare.length).padStart(2, '0') + bare;
+}
+
+/**
+ * A key whose byte order is compareVersions' order, so the database can sort
+ * and page packages (PostgreSQL compares it with COLLATE "C"). Four numeric
+ * parts at least (`1.0` and `1.0.0` share a key); then `~` for a release,
+ * which sorts after `!` and the pre-release identifiers of a pre-release:
+ * numeric ones as `0<number>`, others as `1<text>`, separated by a space,
+ * which sorts before every identifier character.
+ */
+export function versionSortKey(version: string): string {
+  const { nums, pre } = parse(version);
+  while (nums.length < 4) nums.push(0);
+  const core = nums.map((n) => sortableNumber(String(n))).join('.');
+  if (!pre) return `${core}~`;
+  const ids = pre.split('.').map((id) => (/^\d+$/.test(id) ? `0${sortableNumber(id)}` : `1${id}`));
+  return `${core}!${ids.join(' ')}`;
+}

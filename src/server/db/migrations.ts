@@ -3,6 +3,7 @@
 // Never edit a released migration: add the next one.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './connect.js';
+import { versionSortKey } from '../versions.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
   const autoId = engine === 'postgres' ? 'bigserial' : 'integer';
@@ -223,6 +224,33 @@ function migrations(engine: Engine): Record<string, Migration> {
             }
           }
         }
+      },
+    },
+    // Roles: what a user may do (admin, editor, viewer) and the apps an
+    // editor or viewer is limited to (a JSON array; [] = every app). Users
+    // that existed before roles keep doing everything: they become admins.
+    '0003_roles': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('users').addColumn('role', 'text', (c) => c.notNull().defaultTo('admin')).execute();
+        await db.schema.alterTable('users').addColumn('apps', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      },
+    },
+    // Packages sorted and paged in the database, newest version first: a key
+    // whose byte order is the version order, filled in for existing rows.
+    '0004_package_order': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .alterTable('packages')
+          .addColumn('sort_key', 'text', (c) => {
+            const col = c.notNull().defaultTo('');
+            return engine === 'postgres' ? col.modifyFront(sql`COLLATE "C"`) : col;
+          })
+          .execute();
+        const rows = await db.selectFrom('packages').select(['app_id', 'version']).execute();
+        for (const r of rows) {
+          await db.updateTable('packages').set({ sort_key: versionSortKey(r.version) }).where('app_id', '=', r.app_id).where('version', '=', r.version).execute();
+        }
+        await db.schema.createIndex('packages_order').on('packages').columns(['app_id', 'sort_key', 'version']).execute();
       },
     },
   };

@@ -1,12 +1,16 @@
 // Row types of the service's tables, as Kysely sees them. Both engines store
 // flags as 0/1 integers (better-sqlite3 cannot bind booleans) and instants as
 // epoch milliseconds in bigint columns (the pg pool parses int8 to number).
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 export interface UsersTable {
   name: string;
   key: string;
   created_at: number;
+  /** admin | editor | viewer (see auth/permissions.ts); admin when not given. */
+  role: ColumnType<string, string | undefined, string>;
+  /** JSON array of the app ids an editor or viewer is limited to; [] = every app. */
+  apps: ColumnType<string, string | undefined, string>;
 }
 
 export interface NoncesTable {
@@ -44,6 +48,8 @@ export interface PackagesTable {
   release_notes: string;
   required: number;
   created_at: number;
+  /** versionSortKey(version): the list order, newest first when descending. */
+  sort_key: ColumnType<string, string | undefined, string | undefined>;
 }
 
 export interface GroupsTable {
@@ -190,7 +196,8 @@ export const ALL_TABLES: TableName[] = [
 export type UserRow = Selectable<UsersTable>;
 export type AppRow = Selectable<AppsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
-export type PackageRow = Selectable<PackagesTable>;
+/** A package as the API sees it; the store adds its sort key. */
+export type PackageRow = Omit<Selectable<PackagesTable>, 'sort_key'>;
 export type GroupRow = Selectable<GroupsTable>;
 export type FrameRow = Selectable<RolloutFramesTable>;
 export type UpstreamRow = Selectable<UpstreamsTable>;

@@ -5,7 +5,8 @@ import type { ServerContext } from '../context.js';
 import type { PackageRow } from '../db/schema.js';
 import { inTransaction, isUniqueViolation } from '../db/tx.js';
 import { conflict, invalid, notFound } from '../http/errors.js';
-import { channelsOnVersion, deletePackage, getApp, getPackage, insertPackage, listPackages, listPublishedPackages } from '../store/apps.js';
+import { jsonList } from '../http/json-list.js';
+import { channelsOnVersion, countPackages, deletePackage, getApp, getPackage, insertPackage, listPublishedPackages, packagePages } from '../store/apps.js';
 import { LIMITS, bodyObject, canonicalAppId, checkBool, checkInt64, checkText, checkUrl, checkVersion, has } from '../validate.js';
 import { byVersionDesc } from '../versions.js';
 import { packageJson } from '../wire.js';
@@ -39,14 +40,16 @@ function optionalCount(field: string, value: string | undefined, fallback: numbe
 }
 
 export function packageRoutes(app: FastifyInstance, { store }: ServerContext): void {
-  app.get<AppParams>('/apps/:appId/packages', async (req): Promise<T.PackageList> => {
+  // A T.PackageList, newest version first, paged in the database and streamed.
+  app.get<AppParams>('/apps/:appId/packages', async (req, reply) => {
     const appId = canonicalAppId(req.params.appId);
     if (!(await getApp(store.db, appId))) throw notFound('app');
     const limit = optionalCount('limit', req.query.limit, Number.MAX_SAFE_INTEGER);
     const skip = optionalCount('skip', req.query.skip, 0);
-    const rows = await listPackages(store.db, appId, req.query.version || undefined);
-    rows.sort((a, b) => byVersionDesc(a.version, b.version));
-    return { items: rows.slice(skip, skip + limit).map(packageJson), total: rows.length };
+    const version = req.query.version || undefined;
+    const total = await countPackages(store.db, appId, version);
+    const pages = packagePages(store.db, appId, { version, skip, limit });
+    return reply.type('application/json; charset=utf-8').send(jsonList(pages, packageJson, { total }));
   });
 
   app.post<PackageParams>('/apps/:appId/packages/:version', async (req): Promise<T.Package> => {

@@ -1,6 +1,7 @@
 // Applications, channels and packages.
 import type { Db } from '../db/tx.js';
 import type { AppRow, ChannelRow, PackageRow } from '../db/schema.js';
+import { versionSortKey } from '../versions.js';
 
 export const getApp = (db: Db, id: string): Promise<AppRow | undefined> =>
   db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
@@ -80,10 +81,46 @@ export const channelsOnVersion = (db: Db, appId: string, version: string): Promi
 export const getPackage = (db: Db, appId: string, version: string): Promise<PackageRow | undefined> =>
   db.selectFrom('packages').selectAll().where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
 
-export function listPackages(db: Db, appId: string, version?: string): Promise<PackageRow[]> {
-  let q = db.selectFrom('packages').selectAll().where('app_id', '=', appId);
+/** Rows a page of a package list reads at a time: memory stays bounded however long the list. */
+export const PACKAGE_PAGE_ROWS = 200;
+
+export interface PackageQuery {
+  version?: string;
+  skip: number;
+  limit: number;
+}
+
+export async function countPackages(db: Db, appId: string, version?: string): Promise<number> {
+  let q = db.selectFrom('packages').select((eb) => eb.fn.countAll<number>().as('n')).where('app_id', '=', appId);
   if (version) q = q.where('version', '=', version);
-  return q.execute();
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/**
+ * An app's packages, newest version first, read from the database a page at
+ * a time: OFFSET for the client's `skip`, then keyset paging from the last
+ * row read, so each page is one index range.
+ */
+export async function* packagePages(db: Db, appId: string, query: PackageQuery): AsyncGenerator<PackageRow[]> {
+  let left = query.limit;
+  let after: { sort_key: string; version: string } | undefined;
+  while (left > 0) {
+    let q = db.selectFrom('packages').selectAll().where('app_id', '=', appId);
+    if (query.version) q = q.where('version', '=', query.version);
+    if (after) {
+      const { sort_key, version } = after;
+      q = q.where((eb) => eb(eb.refTuple('sort_key', 'version'), '<', eb.tuple(sort_key, version)));
+    }
+    const pageRows = Math.min(PACKAGE_PAGE_ROWS, left);
+    q = q.orderBy('sort_key', 'desc').orderBy('version', 'desc').limit(pageRows);
+    if (!after && query.skip > 0) q = q.offset(query.skip);
+    const rows = await q.execute();
+    if (rows.length > 0) yield rows;
+    if (rows.length < pageRows) return;
+    left -= rows.length;
+    const last = rows[rows.length - 1]!;
+    after = { sort_key: last.sort_key, version: last.version };
+  }
 }
 
 /** Packages named by a published channel: what `public/packages` offers. */
@@ -105,14 +142,14 @@ export function listPublishedPackages(db: Db): Promise<PackageRow[]> {
 }
 
 export async function insertPackage(db: Db, row: PackageRow): Promise<void> {
-  await db.insertInto('packages').values(row).execute();
+  await db.insertInto('packages').values({ ...row, sort_key: versionSortKey(row.version) }).execute();
 }
 
 /** Adds a package unless that version exists; true when added (upstream sync). */
 export async function insertPackageIfMissing(db: Db, row: PackageRow): Promise<boolean> {
   const res = await db
     .insertInto('packages')
-    .values(row)
+    .values({ ...row, sort_key: versionSortKey(row.version) })
     .onConflict((oc) => oc.columns(['app_id', 'version']).doNothing())
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
