@@ -42,7 +42,7 @@ describeEngines('package list', (engine) => {
     for (let skip = 0; skip < versions.length; skip += 2) {
       const page = await t.client.listPackages(APP_ID, { limit: 2, skip });
       expect(page.total).toBe(versions.length);
-      pages.push(...(page.items ?? []).map((p) => p.version));
+      pages.push(...(page.items ?? []).map((p) => String(p.version)));
     }
     expect(pages).toEqual(newestFirst);
     expect((await t.client.listPackages(APP_ID, { skip: 100 })).items).toEqual([]);
