@@ -169,6 +169,9 @@ export class ApiClient {
   getApp = (id: string) => this.call<T.App>('GET', `apps/${seg(id)}`);
   insertApp = (app: T.AppInsertReq) => this.call<T.App>('POST', 'apps', { body: app });
   updateApp = (id: string, app: T.AppUpdateReq) => this.call<T.App>('PATCH', `apps/${seg(id)}`, { body: app });
+  updateUser = (name: string, req: T.AdminUserUpdateReq) => this.call<T.AdminUser>('PATCH', `admin/user/${seg(name)}`, { body: req });
+  /** The user who signs the requests, with its role. */
+  whoAmI = () => this.call<T.AdminUser>('GET', 'admin/me');
   deleteApp = (id: string) => this.call<T.App>('DELETE', `apps/${seg(id)}`);
 
   // ---- channels

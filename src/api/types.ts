@@ -4,12 +4,28 @@
 /** An int64 on the wire: a decimal string. */
 export type Int64String = string;
 
+/** The role of a user: `admin` (everything), `editor` (apps and what is in them), `viewer` (reads). */
+export type UserRole = 'admin' | 'editor' | 'viewer';
+
 export interface AdminUser {
   user?: string;
   token?: string;
+  /** Extension: the user's role (the original service had admins only). */
+  role?: UserRole;
+  /** Extension: the apps an editor or viewer is limited to; absent for every app. */
+  apps?: string[];
 }
 export interface AdminUserReq {
   userName?: string;
+  /** Extension: admin when absent. */
+  role?: UserRole;
+  /** Extension: limits an editor or viewer to these apps. */
+  apps?: string[];
+}
+/** Extension: `PATCH admin/user/<name>`, a user's new role or apps (absent fields stay). */
+export interface AdminUserUpdateReq {
+  role?: UserRole;
+  apps?: string[];
 }
 export interface AdminListUsersResp {
   users?: AdminUser[];

@@ -7,6 +7,7 @@ import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { API_BASE_PATH } from '../api/types.js';
 import { verifyHawk } from './auth/hawk-verify.js';
+import { ROUTE_RULES, authorize, principalOf, ruleKey } from './auth/permissions.js';
 import type { ServerContext } from './context.js';
 import { ApiError, badRequest, internalError, notFound } from './http/errors.js';
 import { adminRoutes } from './routes/admin.js';
@@ -24,13 +25,6 @@ import { dashboardRoutes } from './routes/dashboard.js';
 
 const API_PREFIX = API_BASE_PATH.replace(/\/$/, '');
 const JSON_BODY_LIMIT = 1024 * 1024;
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The Hawk user of an authenticated request. */
-    hawkUser?: string;
-  }
-}
 
 /** The client closed the connection before its request body was read in full. */
 function clientWentAway(req: FastifyRequest): boolean {
@@ -98,7 +92,7 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
   await app.register(fastifyMultipart);
 
   const requireHawk = async (req: FastifyRequest) => {
-    req.hawkUser = await verifyHawk(
+    const user = await verifyHawk(
       ctx.store,
       {
         method: req.method,
@@ -109,7 +103,11 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
       },
       { baseUrl: ctx.config.baseUrl },
     );
+    req.principal = principalOf(user);
   };
+  // Roles: every signed request is held to auth/permissions.ts, after its
+  // body is parsed (POST apps names its app there) and before its handler.
+  app.addHook('preHandler', authorize);
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
     let apiError: ApiError;
@@ -149,6 +147,12 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
       });
       await api.register(async (signed) => {
         signed.addHook('onRequest', requireHawk);
+        // A signed route without a permission rule is refused to everyone: catch that at start.
+        signed.addHook('onRoute', (route) => {
+          for (const method of [route.method].flat()) {
+            if (method !== 'HEAD' && !ROUTE_RULES[ruleKey(method, route.url)]) throw new Error(`no permission rule for ${method} ${route.url}`);
+          }
+        });
         adminRoutes(signed, ctx);
         appRoutes(signed, ctx);
         channelRoutes(signed, ctx);

@@ -59,8 +59,8 @@ describeEngines('e2e: users, Hawk and errors through the CLI', (engine) => {
     expectFailure(await bob('app', 'list'), 'googleapi: Error 401: invalid Hawk credentials: bad mac, authError');
 
     expectFailure(await cli('admin-user', 'delete', 'nobody'), 'googleapi: Error 404: user not found, notFound');
-    // the last user cannot be deleted
-    expectFailure(await cli('admin-user', 'delete', 'admin'), 'googleapi: Error 409: cannot delete the last user, conflict');
+    // the last admin cannot be deleted
+    expectFailure(await cli('admin-user', 'delete', 'admin'), 'googleapi: Error 409: cannot delete the last admin, conflict');
     expectOk(await cli('admin-user', 'list'), 'admin\n');
   });
 

@@ -128,14 +128,14 @@ describeEngines('apps, channels, packages, users', (engine) => {
     expect(bob.user).toBe('jane doe/x');
     expect(bob.token).toMatch(/^[0-9a-f]{32}$/);
     const asJane = t.clientFor('jane doe/x', bob.token!);
-    expect((await asJane.listUsers()).users).toEqual([{ user: 'admin' }, { user: 'jane doe/x' }]);
+    expect((await asJane.listUsers()).users).toEqual([{ user: 'admin', role: 'admin' }, { user: 'jane doe/x', role: 'admin' }]);
     expect((await apiError(() => t.client.createUser({ userName: 'admin' }))).code).toBe(409);
     expect((await apiError(() => t.client.createUser({}))).code).toBe(400);
 
     const renewed = await t.client.newToken('jane doe/x');
     expect(renewed.token).not.toBe(bob.token);
     expect((await apiError(() => asJane.listApps())).code).toBe(401);
-    expect((await t.clientFor('jane doe/x', renewed.token!).getUser('jane doe/x'))).toEqual({ user: 'jane doe/x' });
+    expect((await t.clientFor('jane doe/x', renewed.token!).getUser('jane doe/x'))).toEqual({ user: 'jane doe/x', role: 'admin' });
 
     expect(await t.client.deleteUser('jane doe/x')).toEqual({ user: 'jane doe/x' });
     expect((await apiError(() => t.client.deleteUser('jane doe/x'))).code).toBe(404);

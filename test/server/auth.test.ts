@@ -82,7 +82,7 @@ describeEngines('Hawk authentication', (engine) => {
     const url = apiUrl(`admin/user/${encodeURIComponent('jane doe/x')}`);
     const decoded = await send('GET', url, sign('GET', url));
     expect(decoded.status).toBe(200);
-    expect(decoded.json).toEqual({ user: 'jane doe/x' });
+    expect(decoded.json).toEqual({ user: 'jane doe/x', role: 'admin' });
     const raw = await send('GET', url, sign('GET', url, { resource: url.pathname + url.search }));
     expect(raw.status).toBe(200);
   });

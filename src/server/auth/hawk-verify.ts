@@ -5,6 +5,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { computeMac, decodedPath, parseHawkHeader, type HawkArtifacts } from '../../api/hawk.js';
 import type { Store } from '../db/connect.js';
+import type { UserRow } from '../db/schema.js';
 import { unauthorized } from '../http/errors.js';
 import { rememberNonce } from '../store/nonces.js';
 import { getUser } from '../store/users.js';
@@ -79,8 +80,8 @@ function sameMac(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Verifies the request's Hawk header; returns the user name or throws a 401 ApiError. */
-export async function verifyHawk(store: Store, req: HawkRequest, opts: HawkOptions = {}): Promise<string> {
+/** Verifies the request's Hawk header; returns the signing user or throws a 401 ApiError. */
+export async function verifyHawk(store: Store, req: HawkRequest, opts: HawkOptions = {}): Promise<UserRow> {
   const header = req.authorization;
   if (!header) throw unauthorized('missing Hawk authorization', 'Hawk');
   const attrs = parseHawkHeader(header);
@@ -106,5 +107,5 @@ export async function verifyHawk(store: Store, req: HawkRequest, opts: HawkOptio
   if (!(await rememberNonce(store.db, id, nonce, Number(ts)))) {
     throw unauthorized('replayed Hawk nonce', 'Hawk error="Invalid nonce"');
   }
-  return id;
+  return user;
 }

@@ -36,3 +36,5 @@ export const unauthorized = (message: string, wwwAuthenticate: string) =>
 export function internalError(): ApiError {
   return new ApiError(500, 'backendError', 'Internal Server Error');
 }
+/** 403: the signed user's role or app scope does not allow the request. */
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type * as T from '../../api/types.js';
+import { appScope } from '../auth/permissions.js';
 import type { ServerContext } from '../context.js';
 import { inTransaction, isUniqueViolation } from '../db/tx.js';
 import { conflict, invalid, notFound } from '../http/errors.js';
@@ -12,7 +13,12 @@ import { appJson } from '../wire.js';
 type IdParams = { Params: { id: string } };
 
 export function appRoutes(app: FastifyInstance, { store }: ServerContext): void {
-  app.get('/apps', async (): Promise<T.AppListResp> => ({ items: (await listApps(store.db)).map(appJson) }));
+  // A user limited to some apps sees only those.
+  app.get('/apps', async (req): Promise<T.AppListResp> => {
+    const scope = appScope(req);
+    const rows = await listApps(store.db);
+    return { items: (scope ? rows.filter((r) => scope.includes(r.id)) : rows).map(appJson) };
+  });
 
   app.get<IdParams>('/apps/:id', async (req): Promise<T.App> => {
     const row = await getApp(store.db, canonicalAppId(req.params.id));

@@ -1,6 +1,7 @@
 // Instance queries: appversions, clientupdates, clientupdatecount, client/history.
 import type { FastifyInstance } from 'fastify';
 import type * as T from '../../api/types.js';
+import { appScope } from '../auth/permissions.js';
 import type { ServerContext } from '../context.js';
 import { invalid, required } from '../http/errors.js';
 import { clientHistory, countByAppGroupVersion, countInstances, listInstances, type InstanceFilter } from '../store/instances.js';
@@ -30,9 +31,11 @@ function text(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-export function filterFrom(q: Query): InstanceFilter {
+/** The query's filter; `appIds` narrows it to the apps a scoped user may see. */
+export function filterFrom(q: Query, appIds?: readonly string[]): InstanceFilter {
   return {
     appId: q.appId ? canonicalAppId(q.appId) : undefined,
+    appIds,
     groupId: text(q.groupId),
     clientId: text(q.clientId),
     version: text(q.version),
@@ -58,7 +61,7 @@ export function instanceRoutes(app: FastifyInstance, { store, omaha }: ServerCon
 
   app.get<{ Querystring: Query }>('/appversions', async (req): Promise<T.AppVersionList> => {
     await flushed();
-    const rows = await countByAppGroupVersion(store.db, filterFrom(req.query));
+    const rows = await countByAppGroupVersion(store.db, filterFrom(req.query, appScope(req)));
     rows.sort((a, b) => a.appId.localeCompare(b.appId) || a.groupId.localeCompare(b.groupId) || byVersionDesc(a.version, b.version));
     return { items: rows };
   });
@@ -66,19 +69,19 @@ export function instanceRoutes(app: FastifyInstance, { store, omaha }: ServerCon
   app.get<{ Querystring: Query }>('/clientupdates', async (req): Promise<T.ClientUpdateList> => {
     await flushed();
     const { limit, skip } = paging(req.query);
-    const rows = await listInstances(store.db, filterFrom(req.query), limit, skip);
+    const rows = await listInstances(store.db, filterFrom(req.query, appScope(req)), limit, skip);
     return { items: rows.map(clientUpdateJson) };
   });
 
   app.get<{ Querystring: Query }>('/clientupdatecount', async (req): Promise<T.ClientCountResp> => {
     await flushed();
-    return { count: await countInstances(store.db, filterFrom(req.query)) };
+    return { count: await countInstances(store.db, filterFrom(req.query, appScope(req))) };
   });
 
   app.get<{ Querystring: Query }>('/client/history', async (req): Promise<T.ClientHistoryResp> => {
     const clientId = text(req.query.clientId);
     if (!clientId) throw required('clientId');
     await flushed();
-    return { items: (await clientHistory(store.db, clientId, HISTORY_LIMIT)).map(historyJson) };
+    return { items: (await clientHistory(store.db, clientId, HISTORY_LIMIT, appScope(req))).map(historyJson) };
   });
 }

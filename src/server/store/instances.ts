@@ -9,6 +9,8 @@ import type { Db } from '../db/tx.js';
 
 export interface InstanceFilter {
   appId?: string;
+  /** Only these apps (a user limited to some apps); undefined: every app. */
+  appIds?: readonly string[];
   groupId?: string;
   clientId?: string;
   version?: string;
@@ -23,6 +25,7 @@ export interface InstanceFilter {
 function instanceWhere(eb: ExpressionBuilder<Database, 'instances'>, f: InstanceFilter): Expression<SqlBool> {
   const terms: Expression<SqlBool>[] = [];
   if (f.appId !== undefined) terms.push(eb('app_id', '=', f.appId));
+  if (f.appIds !== undefined) terms.push(eb('app_id', 'in', [...f.appIds]));
   if (f.groupId !== undefined) terms.push(eb('group_id', '=', f.groupId));
   if (f.clientId !== undefined) terms.push(eb('id', '=', f.clientId));
   if (f.version !== undefined) terms.push(eb('version', '=', f.version));
@@ -67,11 +70,11 @@ export async function countByAppGroupVersion(db: Db, f: InstanceFilter) {
   return rows.map((r) => ({ appId: r.app_id, groupId: r.group_id, version: r.version, count: Number(r.n) }));
 }
 
-export function clientHistory(db: Db, clientId: string, limit: number): Promise<EventRow[]> {
-  return db
-    .selectFrom('events')
-    .selectAll()
-    .where('instance_id', '=', clientId)
+/** A machine's events, newest first; in `appIds` only, when given. */
+export function clientHistory(db: Db, clientId: string, limit: number, appIds?: readonly string[]): Promise<EventRow[]> {
+  let q = db.selectFrom('events').selectAll().where('instance_id', '=', clientId);
+  if (appIds !== undefined) q = q.where('app_id', 'in', [...appIds]);
+  return q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)

@@ -1,7 +1,8 @@
 // Users and their Hawk keys. Keys are stored as issued: Hawk needs the raw key
 // on the server to recompute MACs, so it cannot be hashed.
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/tx.js';
+import type { Store } from '../db/connect.js';
+import { lockForUpdate, type Db } from '../db/tx.js';
 import type { UserRow } from '../db/schema.js';
 
 /** 32 hex characters, the shape of the original service's keys. */
@@ -20,11 +21,14 @@ export async function countUsers(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-/** Inserts unless the name exists; true when this call created it (safe across replicas). */
-export async function insertUser(db: Db, name: string, key: string): Promise<boolean> {
+/** What a user may do: a role and, for editors and viewers, the apps it is limited to ('[]': every app). */
+export type UserAccess = Pick<UserRow, 'role' | 'apps'>;
+
+/** Inserts unless the name exists; true when this call created it (safe across replicas). Without `access`, an admin. */
+export async function insertUser(db: Db, name: string, key: string, access?: UserAccess): Promise<boolean> {
   const res = await db
     .insertInto('users')
-    .values({ name, key, created_at: Date.now() })
+    .values({ name, key, created_at: Date.now(), ...access })
     .onConflict((oc) => oc.column('name').doNothing())
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
@@ -33,6 +37,21 @@ export async function insertUser(db: Db, name: string, key: string): Promise<boo
 export async function setUserKey(db: Db, name: string, key: string): Promise<boolean> {
   const res = await db.updateTable('users').set({ key }).where('name', '=', name).executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+export async function setUserAccess(db: Db, name: string, access: UserAccess): Promise<boolean> {
+  const res = await db.updateTable('users').set(access).where('name', '=', name).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * The names of the admins. On PostgreSQL their rows stay locked until the
+ * transaction ends, so two requests that each remove a different admin
+ * cannot both see the other one remaining.
+ */
+export async function lockAdmins(store: Store, db: Db): Promise<string[]> {
+  const rows = await lockForUpdate(store, db.selectFrom('users').select('name').where('role', '=', 'admin')).execute();
+  return rows.map((r) => r.name);
 }
 
 export async function deleteUser(db: Db, name: string): Promise<boolean> {
