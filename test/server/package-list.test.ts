@@ -15,7 +15,7 @@ import { SQLITE_FILE_NAME } from '../../src/server/db/connect.js';
 import { versionSortKey } from '../../src/server/versions.js';
 import { childEnv, stopChild } from '../e2e/processes.js';
 import { APP_ID, describeEngines, startTestServer, type TestServer } from './helpers.js';
-import { SHA1, SHA256 } from './omaha-helpers.js';
+import { setUpApp, SHA1, SHA256 } from './omaha-helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -130,4 +130,38 @@ describe('a package list larger than memory would like', () => {
       await stopChild(child);
     }
   }, 120_000);
+});
+
+describeEngines('app and group lists', (engine) => {
+  let t: TestServer;
+  const GROUPS = 450; // more than two pages of LIST_PAGE_ROWS
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+    await setUpApp(t.client);
+    for (let i = 0; i < GROUPS; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => t.client.insertGroup(APP_ID, { id: `g${String(i + j).padStart(4, '0')}`, label: 'G', channelId: 'stable' })));
+    }
+    for (const id of ['a1', 'a2', 'a3']) await t.client.insertApp({ id, label: id });
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  it('groups: every one across pages, in creation order, each once; limit bounds them', async () => {
+    const ids = (await t.client.listGroups(APP_ID)).items!.map((g) => g.id!);
+    expect(ids).toHaveLength(GROUPS + 1); // and setUpApp's fake1
+    expect(new Set(ids).size).toBe(GROUPS + 1);
+    const created = await t.server.store.db.selectFrom('groups').select('id').orderBy('created_at').orderBy('id').execute();
+    expect(ids).toEqual(created.map((r) => r.id));
+    const url = new URL(`${t.url}/_ah/api/update/v1/apps/${APP_ID}/groups?alt=json&limit=3`);
+    const res = await request(url, { headers: { authorization: hawkHeader('admin', t.key, 'GET', url) } });
+    const body = (await res.body.json()) as { items: Array<{ id: string }> };
+    expect(body.items.map((g) => g.id)).toEqual(ids.slice(0, 3));
+    const bad = new URL(`${t.url}/_ah/api/update/v1/apps/${APP_ID}/groups?alt=json&limit=many`);
+    const refused = await request(bad, { headers: { authorization: hawkHeader('admin', t.key, 'GET', bad) } });
+    expect(refused.statusCode).toBe(400);
+    await refused.body.text();
+  });
+
+  it('apps: all of them, oldest first', async () => {
+    expect((await t.client.listApps()).items!.map((a) => a.id)).toEqual([APP_ID, 'a1', 'a2', 'a3']);
+  });
 });

@@ -6,7 +6,8 @@ import { appScope } from '../auth/permissions.js';
 import type { ServerContext } from '../context.js';
 import { inTransaction, isUniqueViolation } from '../db/tx.js';
 import { conflict, invalid, notFound } from '../http/errors.js';
-import { deleteAppCascade, getApp, insertApp, listApps, updateApp } from '../store/apps.js';
+import { jsonList } from '../http/json-list.js';
+import { appPages, deleteAppCascade, getApp, insertApp, updateApp } from '../store/apps.js';
 import { LIMITS, bodyObject, canonicalAppId, checkAppId, checkText, has } from '../validate.js';
 import { appJson } from '../wire.js';
 
@@ -14,10 +15,10 @@ type IdParams = { Params: { id: string } };
 
 export function appRoutes(app: FastifyInstance, { store }: ServerContext): void {
   // A user limited to some apps sees only those.
-  app.get('/apps', async (req): Promise<T.AppListResp> => {
-    const scope = appScope(req);
-    const rows = await listApps(store.db);
-    return { items: (scope ? rows.filter((r) => scope.includes(r.id)) : rows).map(appJson) };
+  // A T.AppListResp, streamed a page at a time.
+  app.get('/apps', async (req, reply) => {
+    const pages = appPages(store.db, appScope(req));
+    return reply.type('application/json; charset=utf-8').send(jsonList(pages, appJson));
   });
 
   app.get<IdParams>('/apps/:id', async (req): Promise<T.App> => {

@@ -6,8 +6,9 @@ import type { ServerContext } from '../context.js';
 import type { GroupRow } from '../db/schema.js';
 import { inTransaction, isUniqueViolation, type Db } from '../db/tx.js';
 import { ApiError, conflict, invalid, notFound } from '../http/errors.js';
+import { jsonList } from '../http/json-list.js';
 import { getApp } from '../store/apps.js';
-import { deleteGroup, getGroup, insertGroup, listFrames, listGroups, replaceFrames, updateGroup } from '../store/groups.js';
+import { deleteGroup, getGroup, groupPages, insertGroup, listFrames, replaceFrames, updateGroup } from '../store/groups.js';
 import { rollupEvents, rollupVersions } from '../store/instances.js';
 import {
   LIMITS,
@@ -64,10 +65,12 @@ function rateLimitFields(body: Record<string, unknown>, keep: Pick<GroupRow, 'up
 export function groupRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { store } = ctx;
 
-  app.get<AppParams>('/apps/:appId/groups', async (req): Promise<T.GroupList> => {
+  // A T.GroupList, `limit` groups at most, streamed a page at a time.
+  app.get<AppParams & { Querystring: { limit?: string } }>('/apps/:appId/groups', async (req, reply) => {
     const appId = canonicalAppId(req.params.appId);
+    const limit = req.query.limit === undefined || req.query.limit === '' ? undefined : checkInt64('limit', req.query.limit, { min: 0 });
     await requireApp(store.db, appId);
-    return { items: (await listGroups(store.db, appId)).map(groupJson) };
+    return reply.type('application/json; charset=utf-8').send(jsonList(groupPages(store.db, appId, limit), groupJson));
   });
 
   app.get<GroupParams>('/apps/:appId/groups/:id', async (req): Promise<T.Group> => {

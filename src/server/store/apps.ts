@@ -1,13 +1,46 @@
 // Applications, channels and packages.
 import type { Db } from '../db/tx.js';
+import { sql } from 'kysely';
 import type { AppRow, ChannelRow, PackageRow } from '../db/schema.js';
 import { versionSortKey } from '../versions.js';
 
 export const getApp = (db: Db, id: string): Promise<AppRow | undefined> =>
   db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
 
-export const listApps = (db: Db): Promise<AppRow[]> =>
-  db.selectFrom('apps').selectAll().orderBy('created_at').orderBy('id').execute();
+/** Rows a page of a list reads at a time. */
+export const LIST_PAGE_ROWS = 200;
+
+/** A position in a list ordered by (created_at, id): the last row read. */
+export type ListCursor = { created_at: number; id: string };
+
+/**
+ * Pages of a list in (created_at, id) order, `limit` rows at most: each page
+ * starts after the last row of the one before (keyset paging), so a page is
+ * one index range and memory stays bounded however long the list.
+ */
+export async function* keysetPages<R extends ListCursor>(page: (after: ListCursor | undefined, rows: number) => Promise<R[]>, limit = Number.MAX_SAFE_INTEGER): AsyncGenerator<R[]> {
+  let left = limit;
+  let after: ListCursor | undefined;
+  while (left > 0) {
+    const want = Math.min(LIST_PAGE_ROWS, left);
+    const rows = await page(after, want);
+    if (rows.length > 0) yield rows;
+    if (rows.length < want) return;
+    left -= rows.length;
+    const last = rows[rows.length - 1]!;
+    after = { created_at: last.created_at, id: last.id };
+  }
+}
+
+/** The apps (only those in `ids`, when given), a page at a time. */
+export function appPages(db: Db, ids?: readonly string[]): AsyncGenerator<AppRow[]> {
+  return keysetPages((after, rows) => {
+    let q = db.selectFrom('apps').selectAll();
+    if (ids) q = ids.length ? q.where('id', 'in', ids) : q.where(sql<boolean>`1 = 0`);
+    if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.created_at, after.id)));
+    return q.orderBy('created_at').orderBy('id').limit(rows).execute();
+  });
+}
 
 export async function insertApp(db: Db, row: AppRow): Promise<void> {
   await db.insertInto('apps').values(row).execute();

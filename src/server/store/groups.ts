@@ -2,15 +2,21 @@
 import type { Store } from '../db/connect.js';
 import type { FrameRow, GroupRow } from '../db/schema.js';
 import { lockForUpdate, type Db } from '../db/tx.js';
-import { deleteHistory } from './apps.js';
+import { deleteHistory, keysetPages } from './apps.js';
 
 export function getGroup(db: Db, appId: string, id: string, lock?: Store): Promise<GroupRow | undefined> {
   const q = db.selectFrom('groups').selectAll().where('app_id', '=', appId).where('id', '=', id);
   return (lock ? lockForUpdate(lock, q) : q).executeTakeFirst();
 }
 
-export const listGroups = (db: Db, appId: string): Promise<GroupRow[]> =>
-  db.selectFrom('groups').selectAll().where('app_id', '=', appId).orderBy('created_at').orderBy('id').execute();
+/** An app's groups, `limit` at most, a page at a time. */
+export function groupPages(db: Db, appId: string, limit?: number): AsyncGenerator<GroupRow[]> {
+  return keysetPages((after, rows) => {
+    let q = db.selectFrom('groups').selectAll().where('app_id', '=', appId);
+    if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.created_at, after.id)));
+    return q.orderBy('created_at').orderBy('id').limit(rows).execute();
+  }, limit);
+}
 
 export async function insertGroup(db: Db, row: GroupRow): Promise<void> {
   await db.insertInto('groups').values(row).execute();
