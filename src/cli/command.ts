@@ -3,6 +3,7 @@
 import type { ApiClient } from '../api/client.js';
 import type { FlagSet } from './flags.js';
 import type { TabWriter } from './tabwriter.js';
+import type { Terminals } from './terminal.js';
 
 export const ExitCode = {
   OK: 0,
@@ -44,8 +45,12 @@ export interface Deps {
   stdout: Output;
   /** Raw stderr. */
   stderr: Output;
-  /** Writes one timestamped `log` line to stderr, as the original's log.Print. */
+  /** Writes one timestamped `log` line to stderr, as the original's log.Print (a `warning: …` one yellow on a terminal). */
   log(message: string): void;
+  /** The same for a failure: red on a terminal, and followed there by a hint when one helps. */
+  logError(message: string): void;
+  /** How stdout and stderr show colour and extra lines: plain unless they are a terminal. */
+  terminal: Terminals;
   globals: GlobalOptions;
   /** Name the CLI was invoked as: `updateservicectl` or `updatectl`. */
   program: string;
@@ -88,7 +93,12 @@ export interface CommandEntry {
   load: () => Promise<CommandSpec>;
 }
 
-/** True when every named flag was given on the command line (`--x=` counts). */
+/**
+ * True when every named flag was given on the command line (`--x=` counts).
+ * The ones missing are noted on `flags`, for the usage error to name them.
+ */
 export function allSet(flags: FlagSet, ...names: string[]): boolean {
-  return names.every((n) => flags.isSet(n));
+  const missing = names.filter((n) => !flags.isSet(n));
+  flags.missing.push(...missing.filter((n) => !flags.missing.includes(n)));
+  return missing.length === 0;
 }

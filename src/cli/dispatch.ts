@@ -67,6 +67,7 @@ async function runParsed(spec: CommandSpec, flags: FlagSet, deps: Deps): Promise
     if (err instanceof ReportedFailure) return err.exitCode;
     // a flag value only the command itself could judge: a usage error
     if (err instanceof FlagError) {
+      if (spec.onFlagError) return spec.onFlagError(err.message, deps);
       usageError(spec, deps, err.message);
       return ExitCode.USAGE;
     }
@@ -74,6 +75,16 @@ async function runParsed(spec: CommandSpec, flags: FlagSet, deps: Deps): Promise
     reportFailure(deps, err);
     return ExitCode.ERROR;
   }
-  if (code === ExitCode.USAGE) usageError(spec, deps);
+  if (code === ExitCode.USAGE) usageError(spec, deps, missingFlags(flags, deps));
   return code;
+}
+
+/**
+ * The line that names the required flags a command missed. The original
+ * printed only the usage, and so does a pipe; a terminal also gets this line.
+ */
+function missingFlags(flags: FlagSet, deps: Deps): string | undefined {
+  if (flags.missing.length === 0 || !deps.terminal.stderr.isTerminal || deps.globals.output === 'json') return undefined;
+  const names = flags.missing.map((n) => `--${n}`).join(', ');
+  return flags.missing.length === 1 ? `missing required flag ${names}` : `missing required flags ${names}`;
 }

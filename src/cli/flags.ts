@@ -25,13 +25,6 @@ export interface FlagDef {
 
 export type FlagValue = string | boolean | number;
 
-/** Thrown for `-h` / `-help` when the set does not define them (Go's ErrHelp). */
-export class HelpRequested extends Error {
-  constructor() {
-    super('flag: help requested');
-  }
-}
-
 /** A parse failure; `message` is exactly what Go prints on stderr. */
 export class FlagError extends Error {}
 
@@ -68,6 +61,8 @@ export class FlagSet {
   private readonly values = new Map<string, FlagValue>();
   private readonly given = new Set<string>();
   positionals: string[] = [];
+  /** Required flags the command found missing (see allSet). */
+  readonly missing: string[] = [];
 
   constructor(readonly name: string) {}
 
@@ -151,58 +146,6 @@ export class FlagSet {
       return b;
     }
     return this.convert(def, text);
-  }
-
-  /** Parses `args`; throws FlagError or HelpRequested as Go's ContinueOnError would return them. */
-  parse(args: readonly string[]): void {
-    let rest = [...args];
-    for (;;) {
-      if (rest.length === 0) break;
-      const s = rest[0]!;
-      if (s.length < 2 || s[0] !== '-') break;
-      let minuses = 1;
-      if (s[1] === '-') {
-        minuses = 2;
-        if (s.length === 2) {
-          rest = rest.slice(1);
-          break;
-        }
-      }
-      let name = s.slice(minuses);
-      if (name.length === 0 || name[0] === '-' || name[0] === '=') {
-        throw new FlagError(`bad flag syntax: ${s}`);
-      }
-      rest = rest.slice(1);
-      let value: string | undefined;
-      const eq = name.indexOf('=');
-      if (eq > 0) {
-        value = name.slice(eq + 1);
-        name = name.slice(0, eq);
-      }
-      const def = this.defs.get(name);
-      if (!def) {
-        if (name === 'help' || name === 'h') throw new HelpRequested();
-        throw new FlagError(`flag provided but not defined: -${name}`);
-      }
-      if (def.kind === 'bool') {
-        if (value !== undefined) {
-          const b = BOOL_WORDS[value];
-          if (b === undefined) throw new FlagError(`invalid boolean value "${value}" for -${name}: parse error`);
-          this.values.set(name, b);
-        } else {
-          this.values.set(name, true);
-        }
-      } else {
-        if (value === undefined && rest.length > 0) {
-          value = rest[0]!;
-          rest = rest.slice(1);
-        }
-        if (value === undefined) throw new FlagError(`flag needs an argument: -${name}`);
-        this.values.set(name, this.convert(def, value));
-      }
-      this.given.add(name);
-    }
-    this.positionals = rest;
   }
 
   private convert(def: FlagDef, value: string): FlagValue {

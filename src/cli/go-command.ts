@@ -193,7 +193,8 @@ export class GoCommand extends Command {
 
   override parseOptions(args: string[]): { operands: string[]; unknown: string[] } {
     if (this.conventions.rawArguments) return { operands: [...args], unknown: [] };
-    this.firstWordWasSubcommand = args.length > 0 && this.commands.some((c) => c.name() === args[0] || c.aliases().includes(args[0]!));
+    // no words here: a subcommand can only come from the parent's arguments, which are this command's first words
+    this.firstWordWasSubcommand = args.length === 0 || this.commands.some((c) => c.name() === args[0] || c.aliases().includes(args[0]!));
     const ordered = this.conventions.flagsAfterArguments ? flagsFirst(args) : args;
     const { words, error } = goWordsToCommander(ordered, (name) => this.kindOf(name));
     let parsed: { operands: string[]; unknown: string[] };
@@ -222,4 +223,24 @@ export async function runTree(root: GoCommand, argv: readonly string[]): Promise
     throw err;
   }
   throw new Error(`${root.name()}: the command line selected nothing to run`);
+}
+
+/**
+ * Reads `args` as the flags of `flags` alone (no command runs): through
+ * commander, by the same rules as every command. The values and positional
+ * arguments land in `flags`. A flag error throws FlagError in Go's words;
+ * a help word throws FlagError `flag: help requested`, Go's ErrHelp.
+ */
+export function parseFlagWords(flags: FlagSet, args: readonly string[]): FlagSet {
+  const command = new GoCommand(flags.name).useFlags(flags);
+  let parsed: { operands: string[]; unknown: string[] };
+  try {
+    parsed = command.parseOptions([...args]);
+  } catch (err) {
+    if (err instanceof FlagProblem) throw new FlagError(err.message);
+    throw err;
+  }
+  if (parsed.unknown.length > 0) throw new FlagError('flag: help requested');
+  command.args = parsed.operands;
+  return command.parsedFlags();
 }

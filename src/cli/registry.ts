@@ -7,7 +7,7 @@ function family(name: string, summary: string, load: () => Promise<CommandSpec>)
 }
 
 export const COMMANDS: CommandEntry[] = [
-  family('admin-user', 'Create, list and remove the users of the API.', async () => (await import('./commands/admin-user.js')).adminUser),
+  family('admin-user', 'Create, list, change and remove the users of the API and their roles.', async () => (await import('./commands/admin-user.js')).adminUser),
   family('app', 'Create, list, change and remove applications.', async () => (await import('./commands/app.js')).app),
   family('channel', 'Point channels of an application at package versions.', async () => (await import('./commands/channel.js')).channel),
   family('database', 'Initialise the service or take a backup of its database.', async () => (await import('./commands/database.js')).database),
@@ -18,7 +18,7 @@ export const COMMANDS: CommandEntry[] = [
   family('rollout', 'Roll a version out to a group step by step.', async () => (await import('./commands/rollout.js')).rollout),
   family('watch', 'Poll for a new version and run a command when it appears.', async () => (await import('./commands/watch.js')).watch),
   family('upstream', 'Follow the published channels of another update service.', async () => (await import('./commands/upstream.js')).upstream),
-  family('serve', 'Run the update service (v1 API, Omaha endpoint, dashboard).', async () => (await import('./commands/serve.js')).serve),
+  family('serve', 'Run the update service (v1 API, Omaha endpoint, dashboard).', async () => (await import('./commands/serve.js')).loadServe()),
   family('profile', 'Save, list and choose connection profiles (server, user, key).', async () => (await import('./commands/profile.js')).profile),
   family('completion', 'Print a shell completion script (bash, zsh or fish).', async () => (await import('./commands/completion.js')).completion),
   // what the completion scripts call on every TAB

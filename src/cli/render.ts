@@ -174,7 +174,7 @@ export function failAsJson(stderr: Output, err: unknown, exitCode: number, code?
   throw new ReportedFailure(exitCode);
 }
 
-type FailureDeps = Pick<Deps, 'globals' | 'stderr' | 'log'>;
+type FailureDeps = Pick<Deps, 'globals' | 'stderr' | 'logError'>;
 
 /**
  * Reports why a command failed: the original's log line (`text`, by default
@@ -182,7 +182,7 @@ type FailureDeps = Pick<Deps, 'globals' | 'stderr' | 'log'>;
  */
 export function reportFailure(d: FailureDeps, err: unknown, text = messageOf(err)): void {
   if (d.globals.output === 'json') d.stderr.write(jsonErrorLine(err));
-  else d.log(text);
+  else d.logError(text);
 }
 
 export interface UsageReport {
@@ -199,11 +199,11 @@ export interface UsageReport {
  * stderr and the usage on stdout, as the original did. In JSON: one error
  * object on stderr, and nothing on stdout.
  */
-export function reportUsage(d: Pick<Deps, 'globals' | 'stderr' | 'out'>, report: UsageReport): void {
+export function reportUsage(d: Pick<Deps, 'globals' | 'stderr' | 'out' | 'terminal'>, report: UsageReport): void {
   if (d.globals.output === 'json') {
     d.stderr.write(jsonErrorLine(new Error(report.problem ?? report.message), ErrorCode.USAGE));
     return;
   }
-  if (report.problem !== undefined) d.stderr.write(`${report.problem}\n`);
+  if (report.problem !== undefined) d.stderr.write(d.terminal.stderr.error(`${report.problem}\n`));
   d.out.write(report.usage);
 }

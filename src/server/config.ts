@@ -31,12 +31,17 @@ export interface ServerConfig {
   onAdminKey?: (key: string) => void;
 }
 
-interface SettingSpec {
+export interface SettingSpec {
   key: keyof ServerConfig;
   flag: string;
   env: string;
   type: 'string' | 'boolean' | 'number';
+  /** The only values allowed, when there is such a list. */
+  choices?: readonly string[];
 }
+
+/** pino's levels, the values of --log-level. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const SETTINGS: SettingSpec[] = [
   { key: 'listen', flag: 'listen', env: 'LISTEN_ADDRESS', type: 'string' },
@@ -49,7 +54,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'tlsCert', flag: 'tls-cert', env: 'TLS_CERT_FILE', type: 'string' },
   { key: 'tlsKey', flag: 'tls-key', env: 'TLS_KEY_FILE', type: 'string' },
   { key: 'adminKey', flag: 'admin-key', env: 'ADMIN_KEY', type: 'string' },
-  { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string' },
+  { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string', choices: LOG_LEVELS },
   { key: 'trustProxy', flag: 'trust-proxy', env: 'TRUST_PROXY', type: 'boolean' },
   { key: 'retentionDays', flag: 'retention-days', env: 'RETENTION_DAYS', type: 'number' },
 ];
@@ -63,19 +68,34 @@ const squash = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
 
 function coerce(spec: SettingSpec, value: unknown, source: string): unknown {
   if (value === undefined || value === null) return undefined;
+  try {
+    return settingValue(spec, value);
+  } catch (err) {
+    throw new ConfigError(`${source}: invalid value ${JSON.stringify(value)} for ${spec.flag}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * A setting's value from a flag, a variable or the file; throws an Error that
+ * says what the setting expects.
+ */
+export function settingValue(spec: SettingSpec, value: unknown): string | boolean | number {
   switch (spec.type) {
-    case 'string':
-      return String(value);
+    case 'string': {
+      const text = String(value);
+      if (spec.choices && !spec.choices.includes(text)) throw new Error(`expected one of ${spec.choices.join(', ')}`);
+      return text;
+    }
     case 'boolean': {
       if (typeof value === 'boolean') return value;
       const s = String(value).trim().toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(s)) return true;
       if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
-      throw new ConfigError(`${source}: invalid boolean ${JSON.stringify(value)} for ${spec.flag}`);
+      throw new Error('expected true or false (or yes/no, on/off, 1/0)');
     }
     case 'number': {
-      const n = typeof value === 'number' ? value : Number(String(value).trim());
-      if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${source}: invalid number ${JSON.stringify(value)} for ${spec.flag}`);
+      const n = typeof value === 'number' ? value : String(value).trim() === '' ? NaN : Number(String(value).trim());
+      if (!Number.isFinite(n) || n < 0) throw new Error('expected a number, 0 or more');
       return n;
     }
   }

@@ -1,89 +1,81 @@
-// `updateservicectl serve`: the command line of the update service.
-import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, SETTINGS, readConfigFile, readEnv, resolveConfig, type ServerConfig } from './config.js';
-import { openStore } from './db/connect.js';
-import { restoreBackup } from './db/backup.js';
-import { startServer } from './server.js';
+// `updateservicectl serve`: the command line of the update service. The
+// CLI's command tree parses it, with the same Go-style flags as every other
+// command; this module says which flags serve has and how each value is
+// read, and runs the service with the values given. The database and the
+// HTTP server load only when the service starts, so `serve --help` and a
+// bad flag answer at once.
+import { ConfigError, SETTINGS, readConfigFile, readEnv, resolveConfig, settingValue, type ServerConfig } from './config.js';
 
-const DESCRIPTIONS: Record<string, string> = {
-  listen: 'address to listen on, host:port (default ":8000")',
-  'base-url': 'published base URL, when behind a proxy or load balancer (default: from each request)',
-  'data-dir': 'directory for the embedded database and uploaded payloads (default "./updateservice-data")',
-  'db-url': 'database: postgres://user:pass@host/db selects PostgreSQL (default: SQLite in the data dir)',
-  'packages-dir': 'directory of payloads served at /packages/ (default "<data dir>/packages")',
-  'enable-package-uploads': 'accept POST /package-upload',
-  'upstream-sync-interval': 'seconds between syncs with upstream services, 0 = off',
-  'tls-cert': 'TLS certificate file (PEM); serve HTTPS',
-  'tls-key': 'TLS private key file (PEM)',
-  'admin-key': 'key for "admin" when the first start creates it (default random)',
-  'log-level': 'request log level: fatal, error, warn, info, debug, trace, silent (default "info")',
-  'trust-proxy': 'trust X-Forwarded-* headers from a proxy',
-  'retention-days': 'days of update events (and of instances not seen) kept, 0 = forever (default 30)',
+/** One flag of `serve`. */
+export interface ServeFlag {
+  name: string;
+  /** A `bool` flag alone means true (`--trust-proxy`), `=false` turns it off; it never takes the next word. */
+  kind: 'string' | 'bool';
+  /** The default as the usage page shows it (`--listen=:8000`); empty when computed. */
+  defValue: string;
+  usage: string;
+  /** The value from its text; throws an Error that says what is expected. */
+  parse(text: string): string | number | boolean;
+}
+
+const SETTING_HELP: Record<string, { usage: string; defValue?: string }> = {
+  listen: { usage: 'address to listen on, host:port', defValue: ':8000' },
+  'base-url': { usage: 'published base URL, when behind a proxy or load balancer (default: from each request)' },
+  'data-dir': { usage: 'directory for the embedded database and uploaded payloads', defValue: './updateservice-data' },
+  'db-url': { usage: 'database: postgres://user:pass@host/db selects PostgreSQL (default: SQLite in the data dir)' },
+  'packages-dir': { usage: 'directory of payloads served at /packages/ (default: <data dir>/packages)' },
+  'enable-package-uploads': { usage: 'accept POST /package-upload', defValue: 'false' },
+  'upstream-sync-interval': { usage: 'seconds between syncs with upstream services, 0 = off', defValue: '0' },
+  'tls-cert': { usage: 'TLS certificate file (PEM); serve HTTPS' },
+  'tls-key': { usage: 'TLS private key file (PEM)' },
+  'admin-key': { usage: 'key for "admin" when the first start creates it (default: random)' },
+  'log-level': { usage: 'request log level: fatal, error, warn, info, debug, trace or silent', defValue: 'info' },
+  'trust-proxy': { usage: 'trust X-Forwarded-* headers from a proxy', defValue: 'false' },
+  'retention-days': { usage: 'days of update events (and of instances not seen) kept, 0 = forever', defValue: '30' },
 };
 
-function parseBool(flag: string) {
-  return (value: string | undefined) => {
-    if (value === undefined) return true;
-    const s = value.toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-    if (['0', 'false', 'no', 'off'].includes(s)) return false;
-    throw new CommanderError(2, 'serve.invalidArgument', `invalid value "${value}" for --${flag}`);
-  };
-}
+export const SERVE_FLAGS: readonly ServeFlag[] = [
+  {
+    name: 'config',
+    kind: 'string',
+    defValue: '',
+    usage: 'YAML file of settings (keys: flag or variable names); flags beat the environment, which beats the file',
+    parse: String,
+  },
+  {
+    name: 'restore',
+    kind: 'string',
+    defValue: '',
+    usage: 'load a backup (from GET /db/backup) into the empty configured database, then exit',
+    parse: String,
+  },
+  ...SETTINGS.map((s): ServeFlag => ({
+    name: s.flag,
+    kind: s.type === 'boolean' ? 'bool' : 'string',
+    defValue: SETTING_HELP[s.flag]?.defValue ?? '',
+    usage: `${SETTING_HELP[s.flag]?.usage ?? ''} [env ${s.env}]`,
+    parse: (text) => settingValue(s, text),
+  })),
+];
 
-function parseNumber(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new CommanderError(2, 'serve.invalidArgument', `invalid value "${value}" for --${flag}`);
-    return n;
-  };
-}
-
-function buildCommand(): Command {
-  const cmd = new Command('serve')
-    .description('Run the update service: the CoreUpdate v1 API, the Omaha endpoint and payload hosting.')
-    .usage('[options]')
-    .option('--config <file>', 'YAML file of settings (keys: flag or variable names); flags beat the environment, which beats the file')
-    .option('--restore <backup>', 'load a backup (from GET /db/backup) into the empty configured database, then exit')
-    .exitOverride()
-    .allowExcessArguments(false);
-  for (const s of SETTINGS) {
-    const description = `${DESCRIPTIONS[s.flag] ?? ''} [env ${s.env}]`;
-    let opt: Option;
-    if (s.type === 'boolean') opt = new Option(`--${s.flag} [bool]`, description).argParser(parseBool(s.flag));
-    else if (s.type === 'number') opt = new Option(`--${s.flag} <${s.flag === 'retention-days' ? 'days' : 'seconds'}>`, description).argParser(parseNumber(s.flag));
-    else opt = new Option(`--${s.flag} <value>`, description);
-    cmd.addOption(opt);
-  }
-  return cmd;
-}
-
-/** Runs `serve` until SIGINT/SIGTERM; returns the process exit code. */
-export async function serveMain(args: string[]): Promise<number> {
-  const argv = args[0] === 'serve' ? args.slice(1) : args;
-  const cmd = buildCommand();
-  try {
-    cmd.parse(argv, { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
-      return err.exitCode || 2;
-    }
-    throw err;
-  }
-  const opts = cmd.opts<Record<string, unknown>>();
-
+/**
+ * Runs the service with the flags given on its command line (values by flag
+ * name, already read by each flag's `parse`) until SIGINT/SIGTERM; resolves
+ * to the exit status.
+ */
+export async function serveWith(given: Readonly<Record<string, unknown>>): Promise<number> {
   let config: ServerConfig;
   try {
     const flags: Partial<ServerConfig> = {};
     for (const s of SETTINGS) {
-      const v = opts[camel(s.flag)];
+      const v = given[s.flag];
       if (v !== undefined) (flags as Record<string, unknown>)[s.key] = v;
     }
+    const file = given['config'];
     config = resolveConfig({
       flags,
       env: readEnv(process.env),
-      file: typeof opts.config === 'string' ? readConfigFile(opts.config) : undefined,
+      file: typeof file === 'string' ? readConfigFile(file) : undefined,
     });
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -93,7 +85,7 @@ export async function serveMain(args: string[]): Promise<number> {
     throw err;
   }
 
-  if (typeof opts.restore === 'string') return restore(config, opts.restore);
+  if (typeof given['restore'] === 'string') return restore(config, given['restore']);
 
   // The first start (or `database init`) prints admin's key, and a link that
   // signs the dashboard in as admin (the key travels in the fragment, which
@@ -106,6 +98,7 @@ export async function serveMain(args: string[]): Promise<number> {
     if (published) printSignIn(key);
     else pendingKey = key;
   };
+  const { startServer } = await import('./server.js');
   let server;
   try {
     server = await startServer(config);
@@ -145,6 +138,7 @@ export async function serveMain(args: string[]): Promise<number> {
 }
 
 async function restore(config: ServerConfig, file: string): Promise<number> {
+  const [{ openStore }, { restoreBackup }] = await Promise.all([import('./db/connect.js'), import('./db/backup.js')]);
   const store = await openStore({ dbUrl: config.dbUrl, dataDir: config.dataDir });
   try {
     const counts = await restoreBackup(store, file);
@@ -158,8 +152,6 @@ async function restore(config: ServerConfig, file: string): Promise<number> {
     await store.close();
   }
 }
-
-const camel = (flag: string) => flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 /** The dashboard at `base`, signed in as `user` with `key` (see src/dashboard/session.ts). */
 export function signInLink(base: string, user: string, key: string): string {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { globalFlagSet, resolveGlobals } from '../../src/cli/globals.js';
+import { parseFlagWords } from '../../src/cli/go-command.js';
 import { maskKey, profileDir } from '../../src/cli/profiles.js';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server.js';
 import { maskStamps, runCli } from '../helpers/run-cli.js';
@@ -182,13 +183,12 @@ describe('precedence: flag, then UPDATECTL_* variable, then profile, then defaul
 
   it('falls back to the defaults with no profile, or with an empty --profile', () => {
     const flags = globalFlagSet('updateservicectl');
-    flags.parse([]);
     expect(resolveGlobals(flags, {})).toMatchObject({ server: 'http://localhost:8000', user: '', key: '', profile: undefined });
     const profile = { name: 'p', source: 'default' as const, profile: { server: 'https://p.example', user: 'pu', key: 'pk', skipSslVerify: true } };
     expect(resolveGlobals(flags, {}, profile)).toMatchObject({ server: 'https://p.example', user: 'pu', key: 'pk', skipSslVerify: true, profile: 'p' });
     expect(resolveGlobals(flags, { UPDATECTL_SERVER: 'https://v.example' }, profile)).toMatchObject({ server: 'https://v.example', user: 'pu' });
     const explicit = globalFlagSet('updateservicectl');
-    explicit.parse(['--skip-ssl-verify=false', '--server=https://f.example']);
+    parseFlagWords(explicit, ['--skip-ssl-verify=false', '--server=https://f.example']);
     expect(resolveGlobals(explicit, {}, profile)).toMatchObject({ server: 'https://f.example', skipSslVerify: false });
   });
 

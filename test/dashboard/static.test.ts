@@ -2,8 +2,8 @@
 // assets and their cache headers, nothing outside the build; and the sign-in
 // link `serve` prints on its first start.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { serveMain, signInLink } from '../../src/server/main.js';
-import { startTestServer, withCapturedServe, type TestServer } from '../server/helpers.js';
+import { signInLink } from '../../src/server/main.js';
+import { runServe, startTestServer, withCapturedServe, type TestServer } from '../server/helpers.js';
 import { ensureBuilt } from './helpers.js';
 
 describe('dashboard assets', () => {
@@ -57,7 +57,7 @@ describe('dashboard assets', () => {
 describe('sign-in link', () => {
   it('is printed next to the admin key on the first start only', async () => {
     await withCapturedServe(async ({ dataDir: dir, lines }) => {
-      const run = () => serveMain(['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'silent', '--admin-key', 'k'.repeat(32)]);
+      const run = () => runServe(['--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'silent', '--admin-key', 'k'.repeat(32)]);
       let done = run();
       await vi.waitFor(() => expect(lines.join('')).toMatch(/dashboard sign-in: /), { timeout: 10_000 });
       const url = /listening on (\S+)/.exec(lines.join(''))![1]!;

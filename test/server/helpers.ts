@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, vi } from 'vitest';
 import { ApiClient } from '../../src/api/client.js';
+import { main } from '../../src/cli/main.js';
 import { startServer, type RunningServer, type StartConfig } from '../../src/server/server.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -99,8 +100,13 @@ export async function apiError(fn: () => Promise<unknown>): Promise<{ code: numb
 
 export const APP_ID = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
 
+/** `updateservicectl serve ARGS` through the CLI, in this process, on the process's own (possibly mocked) streams. */
+export function runServe(args: string[]): Promise<number> {
+  return main('updateservicectl', ['serve', ...args], { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+}
+
 /**
- * Runs `serveMain` in this process with its stdout captured and stderr
+ * Runs `updateservicectl serve` in this process with its stdout captured and stderr
  * silenced, in a fresh data dir. Vitest puts Vite's BASE_URL=/ into
  * process.env, which is also a serve setting: it is removed meanwhile.
  */

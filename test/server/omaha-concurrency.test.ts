@@ -79,7 +79,7 @@ for (const engine of ['postgres', 'sqlite'] as const) {
 
     beforeAll(async () => {
       const out = path.join(root, 'node_modules/.cache/updateservice-test', `omaha-server-${process.pid}.mjs`);
-      await build({ entryPoints: [path.join(root, 'src/server/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: out, logLevel: 'silent' });
+      await build({ entryPoints: [path.join(root, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: out, logLevel: 'silent' });
       bundle = pathToFileURL(out).href;
       dataDir = await mkdtemp(path.join(tmpdir(), 'us-omaha-conc-'));
       if (engine === 'postgres') pgDb = await createPgDatabase();

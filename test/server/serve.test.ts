@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
 import { ApiClient } from '../../src/api/client.js';
 import { readConfigFile, resolveConfig, withDefaults } from '../../src/server/config.js';
-import { serveMain } from '../../src/server/main.js';
-import { APP_ID, createPgDatabase, describeEngines, PG_URL, withCapturedServe } from './helpers.js';
+import { APP_ID, createPgDatabase, describeEngines, PG_URL, runServe, withCapturedServe } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Vitest puts Vite's BASE_URL=/ (and MODE, DEV…) into process.env; BASE_URL is also a serve setting.
@@ -45,10 +44,10 @@ describe('serve settings', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('serveMain prints where it listens and the admin key once, and stops on SIGTERM', async () => {
+  it('serve prints where it listens and the admin key once, and stops on SIGTERM', async () => {
     await withCapturedServe(async ({ dataDir: dir, lines }) => {
       const run = (key?: string) =>
-        serveMain(['serve', '--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'silent', ...(key ? ['--admin-key', key] : [])]);
+        runServe(['--listen', '127.0.0.1:0', '--data-dir', dir, '--log-level', 'silent', ...(key ? ['--admin-key', key] : [])]);
       let done = run('k'.repeat(32));
       await vi.waitFor(() => expect(lines.join('')).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+\n/), { timeout: 10_000 });
       expect(lines).toContain(`admin key: ${'k'.repeat(32)}\n`);
@@ -61,7 +60,7 @@ describe('serve settings', () => {
       expect(lines.join('')).not.toMatch(/admin key/);
       process.emit('SIGINT');
       expect(await done).toBe(0);
-      expect(await serveMain(['--listen', 'nope'])).toBe(2);
+      expect(await runServe(['--listen', 'nope'])).toBe(2);
     });
   });
 });
@@ -74,7 +73,7 @@ describeEngines('durability: kill -9 loses no acknowledged write', (engine) => {
 
   beforeAll(async () => {
     const out = path.join(root, 'node_modules/.cache/updateservice-test', `server-${process.pid}.mjs`);
-    await build({ entryPoints: [path.join(root, 'src/server/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: out, logLevel: 'silent' });
+    await build({ entryPoints: [path.join(root, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: out, logLevel: 'silent' });
     bundle = pathToFileURL(out).href;
     dataDir = await mkdtemp(path.join(tmpdir(), 'us-durable-'));
     if (engine === 'postgres' && PG_URL) pgDb = await createPgDatabase();

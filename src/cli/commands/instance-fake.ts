@@ -10,6 +10,7 @@ import { BatchedOutput, grace, Limiter, Sleeper } from '../fake/runtime.js';
 import type { FlagSet } from '../flags.js';
 import { logLine } from '../output.js';
 import { eventLine, type OutputFormat } from '../render.js';
+import { PLAIN, type Terminals } from '../terminal.js';
 
 export interface FakeOptions {
   appId: string;
@@ -43,6 +44,8 @@ export interface FakeDeps {
   secondMs?: number;
   /** `json`: one JSON object a line per event instead of the original's lines. */
   format?: OutputFormat;
+  /** Colour on a terminal: updates green, failures red, simulated failures yellow. */
+  terminal?: Terminals;
 }
 
 /** An event as one JSON line: what happened, to which instance of which app and group. */
@@ -88,6 +91,7 @@ export async function runFakeInstances(opts: FakeOptions, deps: FakeDeps): Promi
   const client = new ApiClient({ server: deps.server, user: '', key: '', skipSslVerify: deps.skipSslVerify, connections });
   const stdout = new BatchedOutput(deps.stdout);
   const stderr = new BatchedOutput(deps.stderr);
+  const terminal = deps.terminal ?? { stdout: PLAIN, stderr: PLAIN };
   const rt: FleetRuntime = {
     client,
     sleeper: new Sleeper(),
@@ -95,8 +99,12 @@ export async function runFakeInstances(opts: FakeOptions, deps: FakeDeps): Promi
     report:
       deps.format === 'json'
         ? (clientId, event) => stdout.write(fakeEventJson(settings, clientId, event))
-        : (clientId, event) => stdout.write(fakeEventText(clientId, event)),
-    log: (message) => stderr.write(logLine(message)),
+        : (clientId, event) => {
+            const text = fakeEventText(clientId, event);
+            stdout.write(event.event === 'updated' ? terminal.stdout.update(text) : text);
+          },
+    log: (message) => stderr.write(terminal.stderr.error(logLine(message))),
+    warn: (message) => stderr.write(terminal.stderr.warning(logLine(message))),
     random: deps.random ?? Math.random,
   };
 
@@ -144,6 +152,7 @@ function depsOf(d: Deps): FakeDeps {
     stderr: d.stderr,
     untilInterrupted: () => d.untilInterrupted(),
     format: d.globals.output,
+    terminal: d.terminal,
   };
 }
 

@@ -13,6 +13,7 @@ import { clientRequest, decodeOmahaReply, NIL_POINTER_ERROR, NO_APP_ERROR, omitE
 import { grace, Sleeper, Ticker } from '../fake/runtime.js';
 import { FlagError, type FlagSet } from '../flags.js';
 import { eventLine, jsonErrorLine, type OutputFormat } from '../render.js';
+import { hinter, PLAIN, type Terminal, type Terminals } from '../terminal.js';
 
 export interface WatchOptions {
   appId: string;
@@ -44,6 +45,8 @@ export interface WatchDeps {
    * the command's own stdout goes to stderr, and a failure is a JSON error.
    */
   format?: OutputFormat;
+  /** On a terminal: failures red (with a hint when one helps), and a green line for each update the command is run for. */
+  terminal?: Terminals;
 }
 
 /** After the command exits, how long its output may still trickle in. */
@@ -101,6 +104,8 @@ class Watcher {
   private readonly interrupted: Promise<false>;
   private readonly clientId: string;
   private readonly url: URL;
+  /** After a failure on a terminal: the hint it calls for, if any. */
+  private readonly hint: (line: string) => void;
 
   constructor(
     private readonly opts: WatchOptions,
@@ -108,6 +113,7 @@ class Watcher {
   ) {
     this.clientId = opts.clientId || randomUUID();
     this.url = watchUrl(deps.server);
+    this.hint = hinter(deps.stderr, deps.terminal?.stderr ?? PLAIN);
     this.interrupted = deps.untilInterrupted().then(() => {
       this.sleeper.stop();
       return false as const;
@@ -124,7 +130,13 @@ class Watcher {
 
   /** Why the watch stops: the original's text on stderr, or one JSON error. */
   private fail(message: string): void {
-    this.say(this.json ? jsonErrorLine(new Error(message)) : message);
+    if (this.json) return this.say(jsonErrorLine(new Error(message)));
+    this.say(this.stderrTerminal.error(message));
+    this.hint(message);
+  }
+
+  private get stderrTerminal(): Terminal {
+    return this.deps.terminal?.stderr ?? PLAIN;
   }
 
   /** Stderr, silenced once interrupted (the original was gone by then). */
@@ -193,7 +205,7 @@ class Watcher {
       return updateInfo(reply) ?? new Error(NIL_POINTER_ERROR);
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      if (!this.json) this.say(`${error.message}\n`);
+      if (!this.json) this.say(this.stderrTerminal.error(`${error.message}\n`));
       return error;
     }
   }
@@ -208,6 +220,9 @@ class Watcher {
     if (this.json) {
       const url = update.status === 'ok' ? update.url : undefined;
       this.say(eventLine({ event: 'update', appId, groupId, clientId: this.clientId, version, oldVersion: oldVersion || undefined, url }), this.deps.stdout);
+    } else if (this.stderrTerminal.isTerminal) {
+      // on a terminal only: a pipe gets the original's bytes
+      this.say(this.stderrTerminal.update(`version ${version}${oldVersion ? ` (was ${oldVersion})` : ''}: running ${command}\n`));
     }
     const child = spawn(command, args, {
       cwd: this.deps.cwd,
@@ -268,6 +283,7 @@ export function watchDeps(d: Deps): WatchDeps {
     cwd: d.cwd,
     untilInterrupted: () => d.untilInterrupted(),
     format: d.globals.output,
+    terminal: d.terminal,
   };
 }
 

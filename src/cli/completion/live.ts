@@ -6,6 +6,7 @@
 import type { ApiClient } from '../../api/client.js';
 import type { GlobalOptions } from '../command.js';
 import { globalFlagSet, LEGACY_GLOBAL_FLAGS, legacyGlobalFlagSet, resolveGlobals, resolveLegacyGlobals } from '../globals.js';
+import { parseFlagWords } from '../go-command.js';
 import { AliasedFlags } from '../legacy/flags.js';
 import { activeProfile, ProfileStore } from '../profiles.js';
 import type { Candidate, CompletionSources } from './engine.js';
@@ -52,13 +53,13 @@ export function liveSources(program: string, env: NodeJS.ProcessEnv, budgetMs = 
 async function connection(program: string, globalWords: string[], env: NodeJS.ProcessEnv): Promise<GlobalOptions> {
   if (program === 'updatectl') {
     const set = legacyGlobalFlagSet(program);
-    set.parse(globalWords);
+    parseFlagWords(set, globalWords);
     const flags = new AliasedFlags(set, LEGACY_GLOBAL_FLAGS);
     const profile = flags.isSet('profile') ? String(flags.value('profile')) : undefined;
     return resolveLegacyGlobals(flags, env, await activeProfile(profile, env));
   }
   const set = globalFlagSet(program);
-  set.parse(globalWords);
+  parseFlagWords(set, globalWords);
   const profile = set.isSet('profile') ? set.getString('profile') : undefined;
   return resolveGlobals(set, env, await activeProfile(profile, env));
 }

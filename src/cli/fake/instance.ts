@@ -64,6 +64,8 @@ export interface FleetRuntime {
   report(clientId: string, event: FakeEvent): void;
   /** A timestamped line on stderr, as the original's log.Print. */
   log(message: string): void;
+  /** The same for a simulated failure, which the instance recovers from (yellow on a terminal). */
+  warn(message: string): void;
   /** Uniform in [0, 1). */
   random(): number;
 }
@@ -177,7 +179,7 @@ export class FakeInstance {
       error = err;
     }
     if (fails) {
-      this.rt.log(`failed to update in eventType: ${step[0]}, eventResult: ${step[1]}. Retrying.`);
+      this.rt.warn(`failed to update in eventType: ${step[0]}, eventResult: ${step[1]}. Retrying.`);
       if (await this.rt.sleeper.sleep(this.settings.minSleep * this.settings.secondMs)) {
         await this.send({ event: step }).catch(() => undefined);
       }

@@ -14,7 +14,7 @@ import { PACKAGE_VERBS } from './packages.js';
 import { legacyErrorMessage, legacyFlagLine, runVerb, verbHelp, type LegacyVerb } from './verb.js';
 import { WATCH_VERBS } from './watch.js';
 
-export { runVerb } from './verb.js';
+export { defineVerbCommand, runVerb } from './verb.js';
 
 export const LEGACY_VERBS: LegacyVerb[] = [
   ...GROUP_VERBS,

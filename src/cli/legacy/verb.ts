@@ -5,7 +5,8 @@
 // this parsing, the help layout and a few output formats differ.
 import { GoogleApiError } from '../../api/errors.js';
 import { ExitCode, type Deps } from '../command.js';
-import { FlagError } from '../flags.js';
+import { FlagError, type FlagSet } from '../flags.js';
+import { GoCommand, runTree } from '../go-command.js';
 import { AliasedFlags, aliasesOf, aliasFlagSet, type LegacyFlag } from './flags.js';
 import { reportFailure, reportUsage } from '../render.js';
 
@@ -34,16 +35,13 @@ export class ShowVerbHelp extends Error {}
 
 const HELP_FLAG: LegacyFlag = { names: 'help, h', kind: 'bool', def: false, usage: 'show this help' };
 
-/**
- * Parses `args` the 0.x way: everything from the first word starting with `-`
- * on is parsed as flags, and the words before it are put back after them, so
- * `new-package <appId> 1.0 --name foobar` and `update-group --label x <app> <group>`
- * both work. Go `flag` rules apply to the flag part.
- */
-export function parseLegacyArgs(flags: LegacyFlag[], args: string[], setName = 'legacy'): LegacyInput {
-  const set = aliasFlagSet(setName, flags);
-  const first = args.findIndex((a) => a.startsWith('-'));
-  set.parse(first < 0 ? args : [...args.slice(first), ...args.slice(0, first)]);
+/** A verb's flags: its own and `--help, -h`. */
+function verbFlags(verb: LegacyVerb): LegacyFlag[] {
+  return [...(verb.flags ?? []), HELP_FLAG];
+}
+
+/** Parsed 0.x flags, read by any of their spellings; two spellings of one flag is a FlagError, as in 0.x. */
+export function legacyInput(set: FlagSet, flags: LegacyFlag[]): LegacyInput {
   const flagsRead = new AliasedFlags(set, flags);
   return {
     args: set.positionals,
@@ -92,20 +90,48 @@ export function legacyErrorMessage(err: unknown): string {
 }
 
 /**
- * Runs one verb: parse, `--help`, run. A flag error prints `Incorrect Usage.`
- * and the verb's help; the original then exited 0 (its main ignored the
- * error). Failures are one timestamped line on stderr and exit 1 (log.Fatal).
+ * Makes `command` the commander command of one verb, run with `deps`. Its
+ * words are parsed the 0.x way: from the first word starting with `-` on they
+ * are flags, and the words before it are put back after them, so
+ * `new-package <appId> 1.0 --name foobar` and `update-group --label x <app> <group>`
+ * both work. A flag error prints `Incorrect Usage.` and the verb's help; the
+ * original then exited 0 (its main ignored the error). Failures are one
+ * timestamped line on stderr and exit 1 (log.Fatal).
  */
-export async function runVerb(verb: LegacyVerb, args: string[], deps: Deps): Promise<number> {
-  let input: LegacyInput;
-  try {
-    input = parseLegacyArgs([...(verb.flags ?? []), HELP_FLAG], args, verb.name);
-  } catch (err) {
-    if (!(err instanceof FlagError)) throw err;
-    const intro = err.message.startsWith('Cannot use') ? `${err.message}\n\n` : 'Incorrect Usage.\n\n';
-    reportUsage(deps, { usage: intro + verbHelp(verb) + '\n', message: err.message });
-    return ExitCode.OK;
-  }
+export function defineVerbCommand(command: GoCommand, verb: LegacyVerb, deps: Deps): GoCommand {
+  const flags = verbFlags(verb);
+  command.useFlags(aliasFlagSet(verb.name, flags)).useConventions({
+    // every verb defines --help and -h itself: this page is shown by the action
+    usage: () => verbHelp(verb),
+    showUsage: (text) => deps.out.write(text),
+    helpStatus: ExitCode.OK,
+    flagError: (message) => incorrectUsage(verb, message, deps),
+    flagsAfterArguments: true,
+  });
+  return command.run(() => {
+    let input: LegacyInput;
+    try {
+      input = legacyInput(command.parsedFlags(), flags);
+    } catch (err) {
+      if (err instanceof FlagError) return incorrectUsage(verb, err.message, deps);
+      throw err;
+    }
+    return runParsedVerb(verb, input, deps);
+  });
+}
+
+/** Runs one verb with `args`. */
+export function runVerb(verb: LegacyVerb, args: string[], deps: Deps): Promise<number> {
+  return runTree(defineVerbCommand(new GoCommand(verb.name), verb, deps), args);
+}
+
+function incorrectUsage(verb: LegacyVerb, message: string, deps: Deps): number {
+  const intro = message.startsWith('Cannot use') ? `${message}\n\n` : 'Incorrect Usage.\n\n';
+  reportUsage(deps, { usage: intro + verbHelp(verb) + '\n', message });
+  return ExitCode.OK;
+}
+
+async function runParsedVerb(verb: LegacyVerb, input: LegacyInput, deps: Deps): Promise<number> {
   if (input.bool('help')) {
     deps.out.write(verbHelp(verb));
     return ExitCode.OK;
@@ -124,7 +150,7 @@ export async function runVerb(verb: LegacyVerb, args: string[], deps: Deps): Pro
 }
 
 /** Prints `message` on stdout and fails: the original's `fmt.Println(...); os.Exit(1)` (with --output=json, a JSON usage error). */
-export function usageFailure(deps: Pick<Deps, 'out' | 'globals' | 'stderr'>, message: string): number {
+export function usageFailure(deps: Pick<Deps, 'out' | 'globals' | 'stderr' | 'terminal'>, message: string): number {
   reportUsage(deps, { usage: `${message}\n`, message });
   return ExitCode.ERROR;
 }
