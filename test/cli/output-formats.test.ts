@@ -227,10 +227,11 @@ const CASES: Case[] = [
   {
     name: 'admin-user list',
     argv: ['admin-user', 'list'],
-    routes: { [`GET ${B}/admin/user`]: { body: { users: [{ user: 'admin' }, { user: 'ops' }] } } },
+    routes: { [`GET ${B}/admin/user`]: { body: { users: [{ user: 'admin' }, { user: 'ops', role: 'editor', apps: [APP_ID] }] } } },
     text: 'admin\nops\n',
-    json: [{ user: 'admin' }, { user: 'ops' }],
-    table: { headers: ['User'], rows: [['admin'], ['ops']] },
+    json: [{ user: 'admin' }, { user: 'ops', role: 'editor', apps: [APP_ID] }],
+    // A user without a role comes from a service where every user was an admin.
+    table: { headers: ['User', 'Role', 'Apps'], rows: [['admin', 'admin', 'all'], ['ops', 'editor', APP_ID]] },
   },
   {
     name: 'admin-user delete',
@@ -408,7 +409,7 @@ const CASES: Case[] = [
     routes: { [`GET ${B}/admin/user`]: { body: { users: [{ user: 'admin' }] } } },
     text: 'admin\n',
     json: [{ user: 'admin' }],
-    table: { headers: ['User'], rows: [['admin']] },
+    table: { headers: ['User', 'Role', 'Apps'], rows: [['admin', 'admin', 'all']] },
   },
 ];
 

@@ -17,7 +17,7 @@ export const ADMIN_VERBS: LegacyVerb[] = [
     usage: 'admin-create-user -u USER',
     description: 'Create an admin user and print its API key.',
     flags: [{ names: 'user, u', kind: 'string', def: '', usage: 'name of the new user' }],
-    run: (input, d) => createAdminUser(input.str('user'), adminDeps(d)),
+    run: (input, d) => createAdminUser(input.str('user'), { role: '' }, adminDeps(d)),
   },
   {
     name: 'admin-delete-user',
