@@ -105,14 +105,16 @@ async function run(api: Api): Promise<void> {
     const controller = (current = new AbortController());
     const route = ROUTES.map(([re, view]) => ({ m: re.exec(location.hash), view })).find((r) => r.m);
     fill(main);
-    if (!route) {
+    // A malformed escape in the address (`#/apps/%ZZ`) names no page either.
+    const params = route && decodeParams(route.m!.slice(1));
+    if (!route || !params) {
       fill(main, h('h1', { tabindex: '-1' }, 'Not found'), h('p', null, 'No such page. ', h('a', { href: '#/' }, 'See the applications.')));
       return;
     }
     const ctx: ViewContext = {
       api,
       main,
-      params: route.m!.slice(1).map((p) => decodeURIComponent(p)),
+      params,
       signal: controller.signal,
       setTrail: (crumbs) => {
         document.title = [...crumbs].reverse().map((c) => c.label).concat('Update service').join(' · ');
@@ -144,6 +146,15 @@ async function run(api: Api): Promise<void> {
   };
   window.onhashchange = () => void render();
   await render();
+}
+
+/** The route's parts, percent-decoded; undefined when one is not valid percent-encoding. */
+function decodeParams(parts: string[]): string[] | undefined {
+  try {
+    return parts.map((p) => decodeURIComponent(p));
+  } catch {
+    return undefined;
+  }
 }
 
 start();

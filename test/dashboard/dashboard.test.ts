@@ -52,6 +52,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in Chromium${HAVE_CHROMIUM ? '' : ' â
     await page.getByText('Signed in as').waitFor();
   });
 
+  it('a malformed escape in the address shows "Not found", and the next page renders', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.evaluate(() => (location.hash = '#/apps/%ZZ'));
+    await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+    await page.evaluate(() => (location.hash = '#/'));
+    await page.getByRole('heading', { level: 1, name: 'Applications' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('creates an app, a channel, a group and a package through the UI', async () => {
     const createApp = page.getByRole('form', { name: 'Create an application' });
     await createApp.getByLabel('Label').fill('FakeApp');
