@@ -196,6 +196,27 @@ describe('instance fake', () => {
     expect(maskStamps(stderr.text)).toContain('TS failed to update in eventType: 14, eventResult: 1. Retrying.\n');
   });
 
+  it('--errorrate=0 still fails a step on a draw of 0, as the original did, and its help says so', async () => {
+    server = await startRecordingServer(omahaRoutes(() => offer('1.1.0')));
+    const stderr = capture();
+    const draws = [0.009]; // 0 <= 0: the first step fails
+    await runFakeInstances(
+      { ...DEFAULTS, errorRate: 0, minSleep: 1, maxSleep: 1 },
+      {
+        server: server.url,
+        skipSslVerify: false,
+        stdout: capture(),
+        stderr,
+        untilInterrupted: () => waitFor(() => stderr.text.includes('eventType: 13')),
+        secondMs: SECOND_MS,
+        random: () => draws.shift() ?? 0.99,
+      },
+    );
+    expect(maskStamps(stderr.text)).toContain('TS failed to update in eventType: 13, eventResult: 1. Retrying.\n');
+    const help = await runCli(['instance', 'fake', '--help']);
+    expect(help.stdout + help.stderr).toContain('0 still 1 in 100');
+  });
+
   it('pings --ping-only times before reporting its first update, and only then', async () => {
     server = await startRecordingServer(omahaRoutes(() => offer('1.1.0')));
     const r = await runFake({ pingOnly: 2 }, ({ stdout }) => requestCount() >= 12 && stdout.includes('updated'));

@@ -168,7 +168,7 @@ export const instanceFake: CommandSpec = {
       .int('clients-per-app', 20, 'How many instances to simulate.')
       .int('min-sleep', 1, 'Shortest pause between update checks, in seconds.')
       .int('max-sleep', 10, 'Longest pause between update checks, in seconds.')
-      .int('errorrate', 1, 'Chance in percent (0-100) that an update step fails.')
+      .int('errorrate', 1, 'Steps fail when a draw from 0 to 99 is at most this: 1 fails about 2 in 100, 0 still 1 in 100 (as the original), -1 never.')
       .string('oem', 'fakeclient', 'OEM name the instances report.')
       .int('ping-only', 0, 'After an update, only send this many pings before reporting it done.')
       .string('version', '0.0.0', 'Version the instances start at.')
