@@ -109,6 +109,9 @@ export class Api {
   }
 
   // ---- the methods the dashboard uses
+  /** The signed-in user and its role. */
+  whoAmI = () => this.call<T.AdminUser>('GET', 'admin/me');
+
   listApps = () => this.call<T.AppListResp>('GET', 'apps');
   getApp = (id: string) => this.call<T.App>('GET', `apps/${seg(id)}`);
   createApp = (app: T.App) => this.call<T.App>('POST', 'apps', { body: app });

@@ -2,6 +2,7 @@
 // group's graphs. Each view renders into <main> and stops its timers and
 // charts when the route changes (ctx.signal).
 import './style.css';
+import { loadAccess, type Access } from './access.js';
 import { Api, ApiError, type Credentials } from './api.js';
 import { fill, h } from './dom.js';
 import { showError, type ViewContext } from './ui.js';
@@ -55,6 +56,14 @@ async function showSignIn(prefill?: Credentials, submit = false, message?: strin
 }
 
 async function run(api: Api): Promise<void> {
+  let access: Access;
+  try {
+    access = await loadAccess(api);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) clearCredentials();
+    const message = err instanceof ApiError && err.status === 401 ? 'Your session is no longer valid: sign in again.' : `The service could not be reached: ${err instanceof Error ? err.message : String(err)}`;
+    return void showSignIn(undefined, false, message);
+  }
   const trail = h('ol');
   const status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const main = h('main', { id: 'main', tabindex: '-1' });
@@ -81,7 +90,7 @@ async function run(api: Api): Promise<void> {
       h(
         'div',
         { class: 'who' },
-        h('span', null, 'Signed in as ', h('strong', null, api.creds.user)),
+        h('span', null, 'Signed in as ', h('strong', null, api.creds.user), access.role === 'admin' ? '' : [' ', h('span', { class: 'badge' }, roleLabel(access))]),
         h(
           'button',
           {
@@ -113,6 +122,7 @@ async function run(api: Api): Promise<void> {
     }
     const ctx: ViewContext = {
       api,
+      access,
       main,
       params,
       signal: controller.signal,
@@ -146,6 +156,12 @@ async function run(api: Api): Promise<void> {
   };
   window.onhashchange = () => void render();
   await render();
+}
+
+/** "viewer", "editor of 2 apps": shown beside the user's name. */
+function roleLabel(access: Access): string {
+  const n = access.apps?.length;
+  return n ? `${access.role} of ${n} app${n === 1 ? '' : 's'}` : access.role;
 }
 
 /** The route's parts, percent-decoded; undefined when one is not valid percent-encoding. */

@@ -1,4 +1,5 @@
 // What the views share: their context, links, forms, polling, error display.
+import type { Access } from './access.js';
 import { ApiError, type Api } from './api.js';
 import { fill, h, type Child } from './dom.js';
 
@@ -9,6 +10,8 @@ export interface Crumb {
 
 export interface ViewContext {
   api: Api;
+  /** What the signed-in user may do: views leave out what it may not. */
+  access: Access;
   main: HTMLElement;
   params: string[];
   signal: AbortSignal;

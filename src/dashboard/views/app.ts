@@ -4,6 +4,7 @@ import type * as T from '../../api/types.js';
 import { compareVersions } from '../../server/versions.js';
 import { field, fill, h, input, section, select, table, textarea } from '../dom.js';
 import { bytes, localTime } from '../format.js';
+import { canChange } from '../access.js';
 import { errorLine, form, link, type ViewContext } from '../ui.js';
 
 export async function appView(ctx: ViewContext): Promise<void> {
@@ -79,11 +80,12 @@ function groupsSection(ctx: ViewContext, appId: string, groups: T.Group[], chann
       hideCaption: true,
       empty: 'No groups yet.',
     }),
-    h('details', { class: 'create' }, h('summary', null, 'Create a group'), create),
+    canChange(ctx.access, appId) ? h('details', { class: 'create' }, h('summary', null, 'Create a group'), create) : null,
   );
 }
 
 function channelsSection(ctx: ViewContext, appId: string, channels: T.AppChannel[], packages: T.Package[], reload: () => Promise<void>) {
+  const editable = canChange(ctx.access, appId);
   const known = packages.map((p) => p.version!).sort((a, b) => compareVersions(b, a));
   const listId = `versions-${Math.random().toString(36).slice(2)}`;
   const datalist = h('datalist', { id: listId }, ...known.map((v) => h('option', { value: v })));
@@ -112,7 +114,8 @@ function channelsSection(ctx: ViewContext, appId: string, channels: T.AppChannel
         .catch((e2: unknown) => err.show(e2))
         .finally(() => (save.disabled = false));
     });
-    return [c.label!, h('strong', null, c.version!), c.publish ? 'yes' : 'no', c.upstream || '', promote];
+    const cells = [c.label!, h('strong', null, c.version!), c.publish ? 'yes' : 'no', c.upstream || ''];
+    return editable ? [...cells, promote] : cells;
   });
 
   const label = input({ name: 'label', required: true, spellcheck: 'false' });
@@ -131,8 +134,8 @@ function channelsSection(ctx: ViewContext, appId: string, channels: T.AppChannel
   return section(
     'Channels',
     h('p', { class: 'hint' }, 'Groups follow a channel; promoting a version on a channel offers it to every group on that channel.'),
-    table('Channels', ['Channel', 'Version', 'Published', 'Upstream', 'Promote'], rows, { hideCaption: true, empty: 'No channels yet.' }),
-    h('details', { class: 'create' }, h('summary', null, 'Create a channel'), create),
+    table('Channels', ['Channel', 'Version', 'Published', 'Upstream', ...(editable ? ['Promote'] : [])], rows, { hideCaption: true, empty: 'No channels yet.' }),
+    editable ? h('details', { class: 'create' }, h('summary', null, 'Create a channel'), create) : null,
   );
 }
 
@@ -181,6 +184,6 @@ function packagesSection(ctx: ViewContext, appId: string, packages: T.Package[],
   return section(
     'Packages',
     table('Packages', ['Version', 'URL', 'Size', 'SHA-256', 'Required', 'Created'], rows, { hideCaption: true, empty: 'No packages yet.' }),
-    h('details', { class: 'create' }, h('summary', null, 'Add a package'), create),
+    canChange(ctx.access, appId) ? h('details', { class: 'create' }, h('summary', null, 'Add a package'), create) : null,
   );
 }

@@ -1,5 +1,6 @@
 // The applications, and a form to create one.
 import { field, h, input, section, table, textarea } from '../dom.js';
+import { canCreateApps } from '../access.js';
 import { form, link, type ViewContext } from '../ui.js';
 
 export async function appsView(ctx: ViewContext): Promise<void> {
@@ -32,8 +33,8 @@ export async function appsView(ctx: ViewContext): Promise<void> {
       'Applications',
       ['Application', 'ID', 'Description'],
       apps.map((a) => [h('a', { href: link('apps', a.id!) }, a.label || a.id!), h('code', null, a.id!), a.description ?? '']),
-      { hideCaption: true, empty: 'No applications yet: create one below.' },
+      { hideCaption: true, empty: canCreateApps(ctx.access) ? 'No applications yet: create one below.' : 'No applications yet.' },
     ),
-    section('Create an application', create),
   );
+  if (canCreateApps(ctx.access)) main.append(section('Create an application', create));
 }

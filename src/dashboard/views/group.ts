@@ -3,6 +3,7 @@
 import type * as T from '../../api/types.js';
 import { field, fill, h, input, section, select, table } from '../dom.js';
 import { ago, localTime, statusOf } from '../format.js';
+import { canChange } from '../access.js';
 import { every, form, link, type ViewContext } from '../ui.js';
 import { versionMix } from './app.js';
 
@@ -49,8 +50,22 @@ export async function groupView(ctx: ViewContext): Promise<void> {
   );
 }
 
+/** The settings as text, for a user who may not change them. */
+function readOnlySettings(group: T.Group) {
+  const rows: [string, string][] = [
+    ['Label', group.label ?? ''],
+    ['Channel', group.channelId || '(none)'],
+    ['Updates', group.updatesPaused ? 'paused' : 'on'],
+    ['Rate limit', group.updateCount ? `${group.updateCount} per ${group.updateInterval} s` : 'none'],
+    ['Update percent', `${group.updatePercent ?? 0} %`],
+    ['OEM blacklist', group.oemBlacklist || '(none)'],
+  ];
+  return section('Settings', table('Settings', ['Setting', 'Value'], rows, { hideCaption: true }));
+}
+
 function settingsSection(ctx: ViewContext, appId: string, state: { group: T.Group }, channels: T.AppChannel[], changed: (g: T.Group) => void) {
   const group = state.group;
+  if (!canChange(ctx.access, appId)) return readOnlySettings(group);
   const label = input({ name: 'label', value: group.label ?? '' });
   const channel = select(
     [{ value: '', label: '(none)' }, ...channels.map((c) => ({ value: c.label!, label: `${c.label} (${c.version})` }))],
@@ -102,6 +117,10 @@ function rolloutSection(ctx: ViewContext, appId: string, group: T.Group, frames:
     fill(toggle, active ? 'Deactivate rollout' : 'Activate rollout');
   };
   showState();
+  if (!canChange(ctx.access, appId)) {
+    const rows = frames.map((f, i) => [String(i + 1), `${f.percent ?? 0} %`, String(f.duration ?? 0)]);
+    return section('Rollout', state, table('Rollout steps', ['Step', 'Percent', 'Hold for (seconds)'], rows, { hideCaption: true, empty: 'No steps.' }));
+  }
   toggle.addEventListener('click', () => {
     toggle.disabled = true;
     ctx.api
