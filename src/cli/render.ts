@@ -134,8 +134,6 @@ export const ErrorCode = {
   FAILURE: ExitCode.ERROR,
   /** Missing or bad flags or arguments. */
   USAGE: ExitCode.USAGE,
-  /** No command, or an unknown one. */
-  NO_COMMAND: ExitCode.NO_COMMAND,
 } as const;
 
 /**
