@@ -1,7 +1,7 @@
 // The typed v1 client. Every call goes to `<server>/_ah/api/update/v1/<path>`
 // with `alt=json` and the other query parameters sorted by name, is signed
 // with Hawk, and fails with the original client's error wording.
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { GoogleApiError, TransportError, decodeJson } from './errors.js';
 import { goRequestBody } from './go-json.js';
 import { hawkHeader } from './hawk.js';
@@ -83,19 +83,26 @@ export function describeTransportError(method: string, url: URL, err: unknown): 
 
 export class ApiClient {
   readonly server: string;
-  private readonly dispatcher: Agent;
+  /** The connection pool, made for the first request: undici loads only when a command sends one. */
+  private pool?: Promise<{ agent: Agent; http: typeof import('./http.js') }>;
 
   constructor(private readonly opts: ClientOptions) {
     this.server = opts.server.replace(/\/+$/, '');
     assertServerUrl(this.server);
-    const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.dispatcher = new Agent({
-      connections: opts.connections ?? 16,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      connectTimeout: Math.min(timeout, 30_000),
-      connect: { rejectUnauthorized: !opts.skipSslVerify },
-    });
+  }
+
+  private connectionPool() {
+    return (this.pool ??= import('./http.js').then((http) => {
+      const timeout = this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const agent = new http.Agent({
+        connections: this.opts.connections ?? 16,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        connectTimeout: Math.min(timeout, 30_000),
+        connect: { rejectUnauthorized: !this.opts.skipSslVerify },
+      });
+      return { agent, http };
+    }));
   }
 
   /** Absolute URL of a v1 method path, with `alt=json` and sorted parameters. */
@@ -121,12 +128,12 @@ export class ApiClient {
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...init.headers };
     if (init.sign !== false) headers['authorization'] = hawkHeader(this.opts.user, this.opts.key, method, url);
     this.opts.trace?.(`> ${method} ${url.href}\n${Object.entries(headers).map(([k, v]) => `> ${k}: ${v}`).join('\n')}\n${typeof init.body === 'string' ? init.body : ''}\n`);
+    const { agent, http } = await this.connectionPool();
     try {
-      const res = await request(url, {
+      const res = await http.request(agent, url, {
         method: method as Dispatcher.HttpMethod,
         headers,
         body: init.body as Dispatcher.DispatchOptions['body'],
-        dispatcher: this.dispatcher,
       });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
@@ -154,7 +161,7 @@ export class ApiClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    if (this.pool) await (await this.pool).agent.close();
   }
 
   // ---- admin

@@ -43,7 +43,8 @@ async function complete(dist: string): Promise<boolean> {
   for (const name of await readdir(dist)) {
     if (!name.endsWith('.js')) continue;
     const text = await readFile(path.join(dist, name), 'utf8');
-    for (const m of text.matchAll(/["']\.\/([\w.-]+\.js)["']/g)) if (!existsSync(path.join(dist, m[1]!))) return false;
+    // the bundler writes its imports with double quotes; bundled libraries' comments mention `import('./x.js')` too
+    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)"\.\/([\w.-]+\.js)"/g)) if (!existsSync(path.join(dist, m[1]!))) return false;
   }
   return true;
 }
