@@ -27,6 +27,16 @@ export interface ServerConfig {
   trustProxy: boolean;
   /** Days of Omaha events (and of idle instances) kept; 0 keeps everything. */
   retentionDays: number;
+  /** Seconds a client has to send a request's headers. */
+  headersTimeout: number;
+  /** Seconds a client has to send a whole request, body included; 0 = no limit. */
+  requestTimeout: number;
+  /** Seconds a connection may sit idle (no bytes either way) before it is closed; 0 = never. */
+  idleTimeout: number;
+  /** Connections the kernel queues before `serve` accepts them (capped by net.core.somaxconn). */
+  listenBacklog: number;
+  /** Seconds SIGTERM waits for requests in flight before closing what remains. */
+  shutdownTimeout: number;
   /** Called when `admin` is created (first start, /admin/v1/init) with its key. */
   onAdminKey?: (key: string) => void;
 }
@@ -57,7 +67,21 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string', choices: LOG_LEVELS },
   { key: 'trustProxy', flag: 'trust-proxy', env: 'TRUST_PROXY', type: 'boolean' },
   { key: 'retentionDays', flag: 'retention-days', env: 'RETENTION_DAYS', type: 'number' },
+  { key: 'headersTimeout', flag: 'headers-timeout', env: 'HEADERS_TIMEOUT', type: 'number' },
+  { key: 'requestTimeout', flag: 'request-timeout', env: 'REQUEST_TIMEOUT', type: 'number' },
+  { key: 'idleTimeout', flag: 'idle-timeout', env: 'IDLE_TIMEOUT', type: 'number' },
+  { key: 'listenBacklog', flag: 'listen-backlog', env: 'LISTEN_BACKLOG', type: 'number' },
+  { key: 'shutdownTimeout', flag: 'shutdown-timeout', env: 'SHUTDOWN_TIMEOUT', type: 'number' },
 ];
+
+/** Defaults of the connection settings (seconds, or connections for the backlog). */
+export const CONNECTION_DEFAULTS = {
+  headersTimeout: 30,
+  requestTimeout: 120,
+  idleTimeout: 120,
+  listenBacklog: 8192,
+  shutdownTimeout: 10,
+} as const;
 
 export const DEFAULT_DATA_DIR = './updateservice-data';
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -148,7 +172,17 @@ export function withDefaults(c: Partial<ServerConfig>): ServerConfig {
     logLevel: c.logLevel || 'info',
     trustProxy: c.trustProxy ?? false,
     retentionDays: c.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    headersTimeout: c.headersTimeout ?? CONNECTION_DEFAULTS.headersTimeout,
+    requestTimeout: c.requestTimeout ?? CONNECTION_DEFAULTS.requestTimeout,
+    idleTimeout: c.idleTimeout ?? CONNECTION_DEFAULTS.idleTimeout,
+    listenBacklog: c.listenBacklog ?? CONNECTION_DEFAULTS.listenBacklog,
+    shutdownTimeout: c.shutdownTimeout ?? CONNECTION_DEFAULTS.shutdownTimeout,
   };
+  if (!(config.headersTimeout > 0)) throw new ConfigError('--headers-timeout must be more than 0 seconds');
+  if (config.requestTimeout > 0 && config.requestTimeout < config.headersTimeout) {
+    throw new ConfigError('--request-timeout must be 0 (no limit) or at least --headers-timeout');
+  }
+  if (!(config.listenBacklog >= 1)) throw new ConfigError('--listen-backlog must be at least 1');
   if (!!config.tlsCert !== !!config.tlsKey) throw new ConfigError('--tls-cert and --tls-key go together');
   if (config.baseUrl) {
     try {

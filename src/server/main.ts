@@ -32,6 +32,11 @@ const SETTING_HELP: Record<string, { usage: string; defValue?: string }> = {
   'log-level': { usage: 'request log level: fatal, error, warn, info, debug, trace or silent', defValue: 'info' },
   'trust-proxy': { usage: 'trust X-Forwarded-* headers from a proxy', defValue: 'false' },
   'retention-days': { usage: 'days of update events (and of instances not seen) kept, 0 = forever', defValue: '30' },
+  'headers-timeout': { usage: 'seconds a client has to send the headers of a request', defValue: '30' },
+  'request-timeout': { usage: 'seconds a client has to send a whole request, body included (uploads too), 0 = no limit', defValue: '120' },
+  'idle-timeout': { usage: 'seconds a connection may sit silent before it is closed, 0 = never', defValue: '120' },
+  'listen-backlog': { usage: 'new connections queued before they are accepted (capped by net.core.somaxconn)', defValue: '8192' },
+  'shutdown-timeout': { usage: 'seconds SIGTERM waits for requests in flight before closing the connections left', defValue: '10' },
 };
 
 export const SERVE_FLAGS: readonly ServeFlag[] = [

@@ -22,7 +22,11 @@ export interface RunningServer {
   store: Store;
   /** The Omaha engine (flush, prune). */
   omaha: OmahaService;
-  /** Stops accepting connections, finishes in-flight requests, closes the database. */
+  /**
+   * Stops accepting connections, finishes in-flight requests (for up to
+   * --shutdown-timeout, then closes the connections that remain), writes
+   * buffered reports and closes the database.
+   */
   close(): Promise<void>;
 }
 
@@ -40,7 +44,7 @@ export async function startServer(input: StartConfig = {}): Promise<RunningServe
     omaha = createOmahaService(store, { retentionDays: config.retentionDays });
     const app = await buildApp({ store, config, omaha }, { https });
     const { host, port } = parseListen(config.listen);
-    await app.listen({ host: host ?? '::', port });
+    await app.listen({ host: host ?? '::', port, backlog: config.listenBacklog });
     // Only once the port is ours: a key printed for a service that then failed
     // to start (address in use) would be a key for nothing.
     const adminKey = await createInitialAdmin(store.db, config.adminKey);
@@ -83,9 +87,16 @@ export async function startServer(input: StartConfig = {}): Promise<RunningServe
       close: () =>
         (closing ??= (async () => {
           for (const t of timers) clearInterval(t);
+          // A request that never ends (a client that stopped reading or
+          // sending) must not hold the shutdown: past the bound, cut it off.
+          const force = setTimeout(() => {
+            app.log.warn({ afterSeconds: config.shutdownTimeout }, 'shutdown: closing connections still open');
+            app.server.closeAllConnections();
+          }, config.shutdownTimeout * 1000);
           try {
             await app.close();
           } finally {
+            clearTimeout(force);
             // Buffered instance reports are written before the database closes.
             await omaha!.close().catch((err) => app.log.warn({ err }, 'final write of instance reports failed'));
             await store.close();
