@@ -9,7 +9,9 @@ import { API_BASE_PATH } from '../api/types.js';
 import { verifyHawk } from './auth/hawk-verify.js';
 import { ROUTE_RULES, authorize, principalOf, ruleKey } from './auth/permissions.js';
 import type { ServerContext } from './context.js';
-import { ApiError, badRequest, internalError, notFound } from './http/errors.js';
+import { ApiError, badRequest, internalError, invalid, notFound } from './http/errors.js';
+import { clientErrorHandler } from './http/client-errors.js';
+import { parseQuery } from './http/query.js';
 import { adminRoutes } from './routes/admin.js';
 import { appRoutes } from './routes/apps.js';
 import { channelRoutes, publicChannelRoutes } from './routes/channels.js';
@@ -22,6 +24,7 @@ import { systemRoutes } from './routes/system.js';
 import { upstreamRoutes } from './routes/upstreams.js';
 import { utilRoutes } from './routes/util.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { unstorable } from './validate.js';
 
 const API_PREFIX = API_BASE_PATH.replace(/\/$/, '');
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -44,10 +47,11 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
     },
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: ctx.config.trustProxy,
-    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true, querystringParser: parseQuery },
     // update_engine and watch keep connections open between polls.
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
+    clientErrorHandler,
     // A malformed request target (`/apps/%ZZ`) is answered in the API's own error shape.
     frameworkErrors: (error: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply) => {
       const e = error.code === 'FST_ERR_BAD_URL' ? badRequest(`malformed URL: ${req.raw.url ?? ''}`) : badRequest(error.message);
@@ -139,6 +143,13 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
       api.addHook('onRequest', async (req) => {
         const alt = (req.query as Record<string, unknown>).alt;
         if (alt !== undefined && alt !== 'json') throw badRequest(`unsupported alt=${String(alt)}: only json`);
+        // Path and query values go into queries as they are: refuse what no engine stores.
+        for (const values of [req.params, req.query] as Record<string, unknown>[]) {
+          for (const [name, value] of Object.entries(values ?? {})) {
+            const why = typeof value === 'string' ? unstorable(value) : undefined;
+            if (why !== undefined) throw invalid(name, why);
+          }
+        }
       });
       await api.register(async (open) => {
         publicChannelRoutes(open, ctx);

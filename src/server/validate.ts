@@ -174,24 +174,44 @@ export function checkPercent(field: string, value: unknown): number {
   return value;
 }
 
-/** The JSON body as an object; anything else, or any string in it with a lone surrogate, is a 400. */
+/**
+ * Why `text` cannot be stored as it was sent, or undefined: a lone surrogate
+ * is not text (UTF-8 has no encoding for it), and PostgreSQL's text type
+ * refuses NUL. Both engines refuse both, so that they agree.
+ */
+export function unstorable(text: string): string | undefined {
+  if (LONE_SURROGATE.test(text)) return 'contains an unpaired UTF-16 surrogate (\\ud800-\\udfff): not text';
+  if (text.includes('\u0000')) return 'contains a NUL character (\\u0000)';
+  return undefined;
+}
+
+/** The JSON body as an object; anything else, or any string or key in it that cannot be stored, is a 400. */
 export function bodyObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw invalid('body', 'must be a JSON object');
-  const field = fieldWithLoneSurrogate(body);
-  if (field !== undefined) throw invalid(field, 'contains an unpaired UTF-16 surrogate (\\ud800-\\udfff): not text');
+  const found = unstorableField(body);
+  if (found !== undefined) throw invalid(found.at, found.why);
   return body as Record<string, unknown>;
 }
 
-/** The path of the first string (or key) holding a lone surrogate; such text cannot be stored as it was sent. */
-function fieldWithLoneSurrogate(value: unknown, at = 'body'): string | undefined {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? at : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const where = Array.isArray(value) ? `${at}[${key}]` : at === 'body' ? key : `${at}.${key}`;
-    if (LONE_SURROGATE.test(key)) return where;
-    const found = fieldWithLoneSurrogate(inner, where);
-    if (found !== undefined) return found;
+/**
+ * The path of the first string (or key) that cannot be stored, and why. A
+ * walk with its own stack, not recursion: a body nested a hundred thousand
+ * levels deep still fits in the body limit.
+ */
+function unstorableField(body: unknown): { at: string; why: string } | undefined {
+  const pending: { value: unknown; at: string; key?: string }[] = [{ value: body, at: 'body' }];
+  while (pending.length > 0) {
+    const { value, at, key } = pending.pop()!;
+    const why = (key === undefined ? undefined : unstorable(key)) ?? (typeof value === 'string' ? unstorable(value) : undefined);
+    if (why !== undefined) return { at, why };
+    if (typeof value !== 'object' || value === null) continue;
+    // Pushed last to first, so that fields are looked at in their order.
+    const entries = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, inner] = entries[i]!;
+      pending.push({ value: inner, key: k, at: Array.isArray(value) ? `${at}[${k}]` : at === 'body' ? k : `${at}.${k}` });
+    }
   }
   return undefined;
 }

@@ -2,6 +2,16 @@
 // sent them and as the CLI prints them: `googleapi: Error 404: app not found, notFound`.
 import type { GoogleErrorBody, GoogleErrorItem } from '../../api/types.js';
 
+/**
+ * Messages may quote what the client sent (a bad version, a JSON syntax
+ * error): its line breaks and other control characters are written as
+ * escapes, so that a message stays one line wherever it is printed.
+ */
+function oneLine(message: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -10,7 +20,7 @@ export class ApiError extends Error {
     readonly location?: string,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(oneLine(message));
     this.name = 'ApiError';
   }
 
