@@ -128,13 +128,16 @@ const INSTANCE_QUERY: Record<string, Kind> = {
 };
 const ROLLUP_QUERY: Record<string, Kind> = { resolution: 'resolution', versions: 'versions' };
 
-/** Every method of coreupdate-v1-discovery.json (the two PATCH aliases share a route). */
+/** Every method of coreupdate-v1-discovery.json (the two PATCH aliases share a route), and the roles routes. */
 export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: 'admin/user' },
   { method: 'POST', path: 'admin/user', body: { userName: 'newUser', role: 'role', apps: 'appList' } },
   { method: 'GET', path: 'admin/user/:user' },
   { method: 'PUT', path: 'admin/user/:user/token/new', body: { userName: 'user' } },
   { method: 'DELETE', path: 'admin/user/:user' },
+  // Roles, beyond the discovery document: a user's role and apps, and the signing user.
+  { method: 'PATCH', path: 'admin/user/:user', body: { role: 'role', apps: 'appList' } },
+  { method: 'GET', path: 'admin/me' },
   { method: 'GET', path: 'apps' },
   { method: 'POST', path: 'apps', body: { id: 'appId', label: 'label', description: 'text' } },
   { method: 'GET', path: 'apps/:appId' },

@@ -74,13 +74,19 @@ export interface Reply {
 /** Tables that hold what the API manages; a refused request must leave them as they were. */
 const WATCHED_TABLES = ['users', 'apps', 'channels', 'packages', 'groups', 'rollout_frames', 'upstreams'] as const;
 
+/** A reply slower than this is a hung server. */
+const POOL_OPTIONS = { connections: 4, headersTimeout: 20_000, bodyTimeout: 20_000 };
+
+/** Past this size, the data is cleared before the next run (see ensureBaseline). */
+const TRIM_SNAPSHOT_CHARS = 2_000_000;
+
 /** Hosts an upstream may name while the fuzzer runs: `upstream/sync` fetches them. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export class FuzzTarget {
   readonly engine: Engine;
   private readonly t: TestServer;
-  private readonly pool: Pool;
+  private pool: Pool;
   private readonly origin: URL;
   /** Requests sent, per family and status class, for the report. */
   readonly tally = new Map<string, number>();
@@ -89,7 +95,7 @@ export class FuzzTarget {
     this.engine = engine;
     this.t = t;
     this.origin = new URL(t.url);
-    this.pool = new Pool(t.url, { connections: 4, headersTimeout: 20_000, bodyTimeout: 20_000 });
+    this.pool = new Pool(t.url, POOL_OPTIONS);
     this.adminKey = t.key;
   }
 
@@ -109,8 +115,15 @@ export class FuzzTarget {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.pool.destroy();
     await this.t.close();
+  }
+
+  /** A fresh connection pool, after a request the client library itself choked on. */
+  private async renewPool(): Promise<void> {
+    const old = this.pool;
+    this.pool = new Pool(this.t.url, POOL_OPTIONS);
+    await old.destroy().catch(() => undefined);
   }
 
   private get db() {
@@ -170,8 +183,16 @@ export class FuzzTarget {
    * `fake1`, and an upstream pointing back at this server.
    */
   async ensureBaseline(): Promise<void> {
+    const size = (this.current ?? (await this.snapshot())).length;
     await this.repair();
     const db = this.db;
+    // A long run piles up apps, packages and users, and every snapshot reads them all: start over now and then.
+    if (size > TRIM_SNAPSHOT_CHARS) {
+      for (const app of await db.selectFrom('apps').select('id').execute()) await this.adminCall('DELETE', `apps/${encodeURIComponent(app.id)}`);
+      for (const user of await db.selectFrom('users').select('name').where('name', '!=', 'admin').execute()) {
+        await this.adminCall('DELETE', `admin/user/${encodeURIComponent(user.name)}`);
+      }
+    }
     const exists = async (query: { executeTakeFirst(): Promise<unknown> }) => (await query.executeTakeFirst()) !== undefined;
     const calls: [string, string, unknown][] = [];
     if (!(await exists(db.selectFrom('apps').select('id').where('id', '=', APP_ID)))) calls.push(['POST', 'apps', { id: APP_ID, label: 'FakeApp' }]);
@@ -294,6 +315,7 @@ export class FuzzTarget {
     try {
       reply = await this.send(r);
     } catch (err) {
+      await this.renewPool();
       throw new Error(`no reply (${(err as Error).message}) to ${describeRequest(r)}`);
     }
     const cls = `${Math.floor(reply.status / 100)}xx`;

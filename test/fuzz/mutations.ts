@@ -35,12 +35,14 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('body-encoding' as const), encoding: fc.constantFrom('utf16le', 'latin1', 'bom') }),
   fc.record({
     op: fc.constant('header' as const),
-    name: fc.constantFrom('content-type', 'content-encoding', 'accept', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-http-method-override', 'host', 'range', 'cookie'),
+    name: fc.constantFrom('content-type', 'content-encoding', 'accept', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-http-method-override', 'range', 'cookie'),
     value: fc.oneof(
       fc.constantFrom(null, 'gzip', 'br, deflate', 'application/json', 'text/xml', 'multipart/form-data; boundary=', '127.0.0.1, 10.0.0.1', 'https', 'DELETE', 'evil.example', 'bytes=0-0', 'a=b'),
       fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
     ),
   }),
+  // Host from a list: undici itself fails on some values (an unclosed `[`).
+  fc.record({ op: fc.constant('header' as const), name: fc.constant('host'), value: fc.constantFrom('evil.example', 'localhost', '127.0.0.1:1', '[::1]:80', 'a..b') }),
 );
 
 const at = (fraction: number, length: number) => Math.floor(fraction * (length + 1));
@@ -77,7 +79,8 @@ function mutate(r: FuzzRequest, m: Mutation): FuzzRequest {
         'trailing-slash': () => `${path}/${query}`,
         dot: () => `${path}/.${query}`,
         'dot-dot': () => `${path}/..${query}`,
-        'upper-case': () => path.toUpperCase() + query,
+        // ASCII only: upper-casing `ÿ` gives `Ÿ`, which no request line can carry.
+        'upper-case': () => path.replace(/[a-z]+/g, (w) => w.toUpperCase()) + query,
         'encode-slash': () => path.replace(/\/(?=[^/]*$)/, '%2F') + query,
         'no-query': () => path,
       };
