@@ -184,11 +184,12 @@ const server = `http://127.0.0.1:${port}`;
 const failures = [];
 const rows = [];
 let fake;
+let serve;
 
 console.log(`soak on Node ${process.version}: ${cycles} cycles of ${seconds} s, ${clients} instance fake clients, ${REPORTERS} reporters, ${API_LOOPS} API loops`);
 try {
   for (let cycle = 1; cycle <= cycles; cycle++) {
-    const serve = await startServe(port, dataDir);
+    serve = await startServe(port, dataDir);
     if (cycle === 1) {
       await mustCli(server, 'app', 'create', `--app-id=${APP}`, '--label=Soak');
       await mustCli(server, 'package', 'create', `--app-id=${APP}`, '--version=1.1.0', '--url=https://example.com/update.gz', '--size=1', `--sha1sum=${'0'.repeat(40)}`, `--sha256sum=${'0'.repeat(64)}`);
@@ -239,6 +240,7 @@ try {
   failures.push(err instanceof Error ? err.message : String(err));
 } finally {
   if (fake && fake.exitCode === null) fake.kill('SIGKILL');
+  if (serve && serve.child.exitCode === null && serve.child.signalCode === null) serve.child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 }
 

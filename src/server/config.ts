@@ -110,19 +110,23 @@ export function settingValue(spec: SettingSpec, value: unknown): string | boolea
       if (spec.choices && !spec.choices.includes(text)) throw new Error(`expected one of ${spec.choices.join(', ')}`);
       return text;
     }
-    case 'boolean': {
-      if (typeof value === 'boolean') return value;
-      const s = String(value).trim().toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-      if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
-      throw new Error('expected true or false (or yes/no, on/off, 1/0)');
-    }
+    case 'boolean':
+      return booleanValue(value);
     case 'number': {
       const n = typeof value === 'number' ? value : String(value).trim() === '' ? NaN : Number(String(value).trim());
       if (!Number.isFinite(n) || n < 0) throw new Error('expected a number, 0 or more');
       return n;
     }
   }
+}
+
+/** A yes or no from a flag, a variable or the file. */
+export function booleanValue(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const s = String(value).trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+  throw new Error('expected true or false (or yes/no, on/off, 1/0)');
 }
 
 /** Reads the YAML file: keys may be the flag name, its camelCase, or the variable name. */

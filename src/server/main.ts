@@ -4,7 +4,7 @@
 // read, and runs the service with the values given. The database and the
 // HTTP server load only when the service starts, so `serve --help` and a
 // bad flag answer at once.
-import { ConfigError, SETTINGS, readConfigFile, readEnv, resolveConfig, settingValue, type ServerConfig } from './config.js';
+import { ConfigError, SETTINGS, booleanValue, readConfigFile, readEnv, resolveConfig, settingValue, type ServerConfig } from './config.js';
 
 /** One flag of `serve`. */
 export interface ServeFlag {
@@ -46,6 +46,13 @@ export const SERVE_FLAGS: readonly ServeFlag[] = [
     defValue: '',
     usage: 'YAML file of settings (keys: flag or variable names); flags beat the environment, which beats the file',
     parse: String,
+  },
+  {
+    name: 'reset-admin-key',
+    kind: 'bool',
+    defValue: 'false',
+    usage: 'give "admin" a new key (--admin-key, or a random one), creating the user if missing; print it and exit without serving',
+    parse: booleanValue,
   },
   {
     name: 'restore',
@@ -91,6 +98,7 @@ export async function serveWith(given: Readonly<Record<string, unknown>>): Promi
   }
 
   if (typeof given['restore'] === 'string') return restore(config, given['restore']);
+  if (given['reset-admin-key'] === true) return resetAdminKey(config);
 
   // The first start (or `database init`) prints admin's key, and a link that
   // signs the dashboard in as admin (the key travels in the fragment, which
@@ -140,6 +148,23 @@ export async function serveWith(given: Readonly<Record<string, unknown>>): Promi
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** A lost admin key, recovered offline: the database is opened directly, no port is bound. */
+async function resetAdminKey(config: ServerConfig): Promise<number> {
+  const [{ openStore }, { resetAdminUser }] = await Promise.all([import('./db/connect.js'), import('./store/users.js')]);
+  let store;
+  try {
+    store = await openStore({ dbUrl: config.dbUrl, dataDir: config.dataDir });
+    const key = await resetAdminUser(store.db, config.adminKey);
+    process.stdout.write(`admin key: ${key}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`updateservicectl serve: reset-admin-key: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    await store?.close();
+  }
 }
 
 async function restore(config: ServerConfig, file: string): Promise<number> {

@@ -68,3 +68,17 @@ export async function createInitialAdmin(db: Db, key?: string): Promise<string |
   const adminKey = key || newKey();
   return (await insertUser(db, 'admin', adminKey)) ? adminKey : undefined;
 }
+
+/**
+ * Gives `admin` a new key (`key`, or a random one), creating it if missing,
+ * and makes it an admin of every app again. For an operator who lost the key.
+ */
+export async function resetAdminUser(db: Db, key?: string): Promise<string> {
+  const adminKey = key || newKey();
+  const access: UserAccess = { role: 'admin', apps: '[]' };
+  if (!(await insertUser(db, 'admin', adminKey, access))) {
+    await setUserKey(db, 'admin', adminKey);
+    await setUserAccess(db, 'admin', access);
+  }
+  return adminKey;
+}
