@@ -1,4 +1,3 @@
-import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
@@ -21,31 +20,26 @@ const undiciHttp1Only: Plugin = {
 };
 
 /**
- * Node's built-in modules come from process.getBuiltinModule, as CommonJS
- * does, instead of through an ESM import: Node's ESM view of a built-in reads
- * every one of its exports up front, so `import { existsSync } from 'node:fs'`
- * also loads fs/promises and readline. Named imports become property reads at
- * the point of use; `node:process` is the global `process`.
- *
- * Commander needs node:child_process only to run executable subcommands,
- * which this CLI has none of: for commander it loads on first use (it brings
- * node:net and node:dgram with it).
+ * Two built-in modules are taken differently from how Node would give them:
+ * - `node:process` is the global `process`. Node's ESM view of it (which
+ *   env-paths imports) reads every property up front, loading the streams
+ *   and the diagnostic report.
+ * - Commander needs node:child_process only to run executable subcommands,
+ *   which this CLI has none of: for commander it loads on first use (with it
+ *   come node:net, node:dgram and more).
  */
 const builtinsOnDemand: Plugin = {
   name: 'builtins-on-demand',
   setup(build) {
     const commander = path.join('node_modules', 'commander', 'lib', 'command.js');
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
-      if (!isBuiltin(args.path)) return undefined;
+    build.onResolve({ filter: /^(node:)?(process|child_process)$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
-      const lazy = name === 'child_process' && args.importer.endsWith(commander);
-      return { path: name, namespace: lazy ? 'node-builtin-on-first-use' : 'node-builtin' };
+      // (a `require` of it needs nothing of the sort: it is the object itself)
+      if (name === 'process') return args.kind === 'import-statement' ? { path: name, namespace: 'global-process' } : undefined;
+      return args.importer.endsWith(commander) ? { path: name, namespace: 'builtin-on-first-use' } : undefined;
     });
-    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
-      contents: args.path === 'process' ? 'module.exports = process;' : `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)});`,
-      loader: 'js',
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'node-builtin-on-first-use' }, (args) => ({
+    build.onLoad({ filter: /.*/, namespace: 'global-process' }, () => ({ contents: 'module.exports = process;', loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, (args) => ({
       contents: `module.exports = new Proxy({}, { get: (_, name) => process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)})[name] });`,
       loader: 'js',
     }));
@@ -71,4 +65,8 @@ export default defineConfig({
   esbuildPlugins: [undiciHttp1Only, builtinsOnDemand],
   // keep `node:` specifiers for builtinsOnDemand (tsup would strip them and mark the modules external first)
   removeNodeProtocol: false,
+  // The bundled CommonJS (undici, commander) requires only Node's built-in modules.
+  banner: {
+    js: 'const require = (id) => process.getBuiltinModule(id) ?? (() => { throw new Error(`Cannot find module ${id}`); })();',
+  },
 });
