@@ -9,7 +9,8 @@ import { API_BASE_PATH } from '../api/types.js';
 import { verifyHawk } from './auth/hawk-verify.js';
 import { ROUTE_RULES, authorize, principalOf, ruleKey } from './auth/permissions.js';
 import type { ServerContext } from './context.js';
-import { ApiError, badRequest, internalError, invalid, notFound } from './http/errors.js';
+import { isStorageFull } from './db/tx.js';
+import { ApiError, badRequest, insufficientStorage, internalError, invalid, notFound } from './http/errors.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { parseQuery } from './http/query.js';
 import { adminRoutes } from './routes/admin.js';
@@ -68,11 +69,16 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       if (closing || !front?.(req, res)) fastifyHandler(req, res);
     };
-    const server = opts.https ? createHttpsServer({ cert: opts.https.cert, key: opts.https.key }, handler) : createHttpServer(handler);
-    // What Fastify sets on a server it creates itself.
+    // Header, request and idle limits are checked this often (node's default is 30 s).
+    const checks = { connectionsCheckingInterval: 1000 };
+    const server = opts.https ? createHttpsServer({ ...checks, cert: opts.https.cert, key: opts.https.key }, handler) : createHttpServer(checks, handler);
+    // update_engine and watch keep connections open between polls; a client
+    // that trickles its headers or body, or sits silent, is cut off.
+    const { headersTimeout, requestTimeout, idleTimeout } = ctx.config;
     server.keepAliveTimeout = 65_000;
-    server.requestTimeout = 0;
-    server.setTimeout(0);
+    server.headersTimeout = headersTimeout * 1000;
+    server.requestTimeout = requestTimeout * 1000;
+    server.setTimeout(idleTimeout * 1000);
     return server;
   };
   const app = (opts.https ? Fastify({ ...serverOptions, https: opts.https } as FastifyServerOptions) : Fastify(serverOptions)) as FastifyInstance;
@@ -119,6 +125,7 @@ export async function buildApp(ctx: ServerContext, opts: AppOptions = {}): Promi
     else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') apiError = new ApiError(413, 'requestTooLarge', 'request body too large');
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') apiError = new ApiError(415, 'unsupportedMediaType', err.message);
     else if (err.validation) apiError = badRequest(err.message);
+    else if (isStorageFull(err)) apiError = insufficientStorage();
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) apiError = new ApiError(err.statusCode, 'badRequest', err.message);
     else if (clientWentAway(req)) {
       // An upload the client cut off is the client's doing, not a server failure.

@@ -124,6 +124,7 @@ export function checkUrl(field: string, value: unknown, opts: { optional?: boole
  * it (a credential stored in plain sight) and no fragment (never sent).
  */
 export function checkHttpUrl(field: string, value: unknown, opts: { optional?: boolean } = {}): string {
+  if (typeof value === 'string' && value !== '' && !/^https?:\/\//i.test(value)) throw invalid(field, 'must be an absolute http(s) URL');
   const url = checkUrl(field, value, opts);
   if (url === '') return url;
   let parsed: URL;

@@ -8,6 +8,7 @@ import type { Store } from '../db/connect.js';
 import type { UserRow } from '../db/schema.js';
 import { unauthorized } from '../http/errors.js';
 import { rememberNonce } from '../store/nonces.js';
+import { isStorageFull } from '../db/tx.js';
 import { getUser } from '../store/users.js';
 
 export const CLOCK_SKEW_SECONDS = 60;
@@ -104,8 +105,22 @@ export async function verifyHawk(store: Store, req: HawkRequest, opts: HawkOptio
       `Hawk ts="${now}", tsm="${timestampMac(user.key, now)}", error="Stale timestamp"`,
     );
   }
-  if (!(await rememberNonce(store.db, id, nonce, Number(ts)))) {
+  if (!(await nonceIsNew(store, req.method, id, nonce, Number(ts)))) {
     throw unauthorized('replayed Hawk nonce', 'Hawk error="Invalid nonce"');
   }
   return user;
+}
+
+/**
+ * Records the nonce; false for a replay. While the disk is full a read still
+ * goes through unrecorded (replaying a read changes nothing, and writes are
+ * refused with 507 anyway), so the service stays readable.
+ */
+async function nonceIsNew(store: Store, method: string, user: string, nonce: string, ts: number): Promise<boolean> {
+  try {
+    return await rememberNonce(store.db, user, nonce, ts);
+  } catch (err) {
+    if (isStorageFull(err) && (method === 'GET' || method === 'HEAD')) return true;
+    throw err;
+  }
 }

@@ -61,3 +61,14 @@ export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string } | undefined;
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
+
+/** The database's disk is full: SQLite's SQLITE_FULL, PostgreSQL's disk_full, or the file system's ENOSPC. */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: string } | undefined)?.code;
+  return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC';
+}
+
+/** A write the database cannot take now, through no fault of the request: full, or locked past every retry. */
+export function isStorageUnavailable(err: unknown): boolean {
+  return isStorageFull(err) || isSqliteBusy(err);
+}

@@ -40,11 +40,16 @@ export const conflict = (message: string) => new ApiError(409, 'conflict', messa
 export const invalid = (field: string, message: string) => new ApiError(400, 'invalid', `invalid ${field}: ${message}`, field);
 export const required = (field: string) => new ApiError(400, 'required', `${field} is required`, field);
 export const badRequest = (message: string) => new ApiError(400, 'badRequest', message);
+/** 403: the signed user's role or app scope does not allow the request. */
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const unauthorized = (message: string, wwwAuthenticate: string) =>
   new ApiError(401, 'authError', message, 'Authorization', { 'www-authenticate': wwwAuthenticate });
+
+/** 507: the service's disk is full. The connection is closed after the reply, so an unread upload body is not waited for. */
+export function insufficientStorage(): ApiError {
+  return new ApiError(507, 'insufficientStorage', "the service's disk is full: changes are refused until space is freed", undefined, { connection: 'close' });
+}
 
 export function internalError(): ApiError {
   return new ApiError(500, 'backendError', 'Internal Server Error');
 }
-/** 403: the signed user's role or app scope does not allow the request. */
-export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);

@@ -61,7 +61,9 @@ export type NoUpdateReason =
   | 'oem-blacklisted'
   | 'rate-limited'
   | 'percent'
-  | 'rollout';
+  | 'rollout'
+  /** The grant could not be written (a full disk, the database away): no update without a durable grant. */
+  | 'grant-not-stored';
 
 export type Decision =
   | { kind: 'noupdate'; reason: NoUpdateReason }

@@ -3,6 +3,7 @@
 // events, counters) and answer its updatecheck, ping and events together.
 // Decisions come from decide.ts; storage from the OmahaStorage given.
 import { OMAHA_PROTOCOL, SERVER_NAME, type OmahaRequest, type OmahaResponse, type RequestApp, type ResponseApp } from '../../omaha/index.js';
+import { isStorageUnavailable } from '../db/tx.js';
 import { canonicalAppId } from '../validate.js';
 import { compareVersions } from '../versions.js';
 import { groupPolicy, resolveTrack, type AppEntry, type Catalog, type GroupEntry } from './catalog.js';
@@ -154,6 +155,8 @@ async function decideFor(
     return outcome === 'group-gone' ? { kind: 'noupdate', reason: 'no-channel' } : outcome;
   } catch (err) {
     recorder.restore(pending);
+    // A machine is never told to update without a durable grant; it checks again later.
+    if (isStorageUnavailable(err)) return { kind: 'noupdate', reason: 'grant-not-stored' };
     throw err;
   }
 }
