@@ -1,7 +1,8 @@
 // The fuzz target: a real `serve` on a loopback port (SQLite, or PostgreSQL
 // with TEST_DATABASE_URL), requests sent byte for byte and Hawk-signed with
 // the admin key, and the checks every reply must pass: no 5xx, the service
-// still healthy, and nothing changed by a request it refused.
+// still healthy, and nothing changed by a request it refused. Also the
+// settings (seed, runs, time) and the runner that reports a failure's seed.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -90,6 +91,14 @@ export class FuzzTarget {
   private readonly origin: URL;
   /** Requests sent, per family and status class, for the report. */
   readonly tally = new Map<string, number>();
+  /** The admin key as of the last repair: a fuzzed token/new may replace it. */
+  private adminKey: string;
+  /**
+   * The snapshot of the data as it is now, while known: a refused request or
+   * a read changes nothing (that is checked), so its after-snapshot is the
+   * next request's before-snapshot. Anything else forgets it.
+   */
+  private current?: string;
 
   private constructor(engine: Engine, t: TestServer) {
     this.engine = engine;
@@ -129,15 +138,6 @@ export class FuzzTarget {
   private get db() {
     return this.t.server.store.db;
   }
-
-  /** The admin key as of the last repair: a fuzzed token/new may replace it. */
-  private adminKey: string;
-  /**
-   * The snapshot of the data as it is now, while known: a refused request
-   * changes nothing (that is checked), so its after-snapshot is the next
-   * request's before-snapshot. Any success forgets it.
-   */
-  private current?: string;
 
   /**
    * Puts back what the fuzzer must keep to go on, outside the requests under
