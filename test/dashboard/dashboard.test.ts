@@ -122,7 +122,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in Chromium${HAVE_CHROMIUM ? '' : ' â
       { percent: 50, duration: '1' },
       { percent: 100, duration: '0' },
     ]);
-    await page.getByRole('button', { name: 'Activate rollout' }).click();
+    await page.getByRole('button', { name: 'Activate rollout', exact: true }).click();
     await page.getByRole('button', { name: 'Deactivate rollout' }).waitFor();
     expect((await t.client.getGroup(APP_ID, 'fake1')).rolloutActive).toBe(true);
     // Saving the settings keeps the rollout on (PATCH takes the whole group).
@@ -130,7 +130,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in Chromium${HAVE_CHROMIUM ? '' : ' â
     await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
     expect((await t.client.getGroup(APP_ID, 'fake1')).rolloutActive).toBe(true);
     await page.getByRole('button', { name: 'Deactivate rollout' }).click();
-    await page.getByRole('button', { name: 'Activate rollout' }).waitFor();
+    await page.getByRole('button', { name: 'Activate rollout', exact: true }).waitFor();
     expect((await t.client.getGroup(APP_ID, 'fake1')).rolloutActive).toBe(false);
   });
 

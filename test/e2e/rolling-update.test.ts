@@ -13,7 +13,7 @@
 // built one (dist/), copied first into node_modules/.cache so that a
 // concurrent `tsup` rebuilding dist/ cannot pull chunks from under it.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -58,7 +58,8 @@ async function complete(dir: string): Promise<boolean> {
   for (const file of files) {
     if (!file.endsWith('.js')) continue;
     const text = await readFile(path.join(dir, file), 'utf8');
-    for (const m of text.matchAll(/(?:from\s*|import\s*\(\s*)["']\.\/([^"']+)["']/g)) {
+    // the bundler writes its imports with double quotes; bundled libraries' comments mention `import('./x.js')` too
+    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)"\.\/([\w.-]+\.js)"/g)) {
       if (!files.has(m[1]!)) return false;
     }
   }
@@ -82,10 +83,10 @@ async function snapshotCli(): Promise<void> {
     if (attempt >= 30) throw new Error('dist/ is incomplete: run `npx tsup` first');
     await sleep(1000);
   }
+  // The package's own launchers, beside the copy of dist/ they load.
   for (const name of ['updateservicectl', 'updatectl']) {
-    const file = path.join(binDir, name);
-    await writeFile(file, `#!/usr/bin/env node\nimport { run } from '../dist/cli.js';\n\nrun('${name}', process.argv.slice(2));\n`);
-    await chmod(file, 0o755);
+    await cp(path.join(root, 'bin', name), path.join(binDir, name));
+    await chmod(path.join(binDir, name), 0o755);
   }
 }
 
