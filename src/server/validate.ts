@@ -127,13 +127,8 @@ export function checkHttpUrl(field: string, value: unknown, opts: { optional?: b
   if (typeof value === 'string' && value !== '' && !/^https?:\/\//i.test(value)) throw invalid(field, 'must be an absolute http(s) URL');
   const url = checkUrl(field, value, opts);
   if (url === '') return url;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalid(field, 'must be an absolute http(s) URL');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalid(field, 'must be an absolute http(s) URL');
+  // checkUrl has parsed it: an http(s) URL.
+  const parsed = new URL(url);
   if (parsed.username || parsed.password) throw invalid(field, 'must not contain a user name or password');
   if (url.includes('#')) throw invalid(field, 'must not contain a fragment (#…)');
   return url;

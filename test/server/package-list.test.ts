@@ -134,7 +134,7 @@ describe('a package list larger than memory would like', () => {
 
 describeEngines('app and group lists', (engine) => {
   let t: TestServer;
-  const GROUPS = 450; // more than two pages of LIST_PAGE_ROWS
+  const GROUPS = 450; // more than two pages of PAGE_ROWS (store/pages.ts)
   beforeAll(async () => {
     t = await startTestServer(engine);
     await setUpApp(t.client);

@@ -1,43 +1,19 @@
 // Applications, channels and packages.
-import type { Db } from '../db/tx.js';
 import { sql } from 'kysely';
 import type { AppRow, ChannelRow, PackageRow } from '../db/schema.js';
+import type { Db } from '../db/tx.js';
 import { versionSortKey } from '../versions.js';
+import { keysetPages } from './pages.js';
 
 export const getApp = (db: Db, id: string): Promise<AppRow | undefined> =>
   db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
 
-/** Rows a page of a list reads at a time. */
-export const LIST_PAGE_ROWS = 200;
-
-/** A position in a list ordered by (created_at, id): the last row read. */
-export type ListCursor = { created_at: number; id: string };
-
-/**
- * Pages of a list in (created_at, id) order, `limit` rows at most: each page
- * starts after the last row of the one before (keyset paging), so a page is
- * one index range and memory stays bounded however long the list.
- */
-export async function* keysetPages<R extends ListCursor>(page: (after: ListCursor | undefined, rows: number) => Promise<R[]>, limit = Number.MAX_SAFE_INTEGER): AsyncGenerator<R[]> {
-  let left = limit;
-  let after: ListCursor | undefined;
-  while (left > 0) {
-    const want = Math.min(LIST_PAGE_ROWS, left);
-    const rows = await page(after, want);
-    if (rows.length > 0) yield rows;
-    if (rows.length < want) return;
-    left -= rows.length;
-    const last = rows[rows.length - 1]!;
-    after = { created_at: last.created_at, id: last.id };
-  }
-}
-
 /** The apps (only those in `ids`, when given), a page at a time. */
 export function appPages(db: Db, ids?: readonly string[]): AsyncGenerator<AppRow[]> {
-  return keysetPages((after, rows) => {
+  return keysetPages((last, rows) => {
     let q = db.selectFrom('apps').selectAll();
     if (ids) q = ids.length ? q.where('id', 'in', ids) : q.where(sql<boolean>`1 = 0`);
-    if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.created_at, after.id)));
+    if (last) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(last.created_at, last.id)));
     return q.orderBy('created_at').orderBy('id').limit(rows).execute();
   });
 }
@@ -68,14 +44,11 @@ export async function deleteAppCascade(db: Db, id: string): Promise<void> {
 
 /** The instances, events, grants and counters of an app, or of one of its groups. */
 export async function deleteHistory(db: Db, appId: string, groupId?: string): Promise<void> {
-  for (const table of ['events', 'grants', 'rollup_versions', 'rollup_events'] as const) {
+  for (const table of ['events', 'grants', 'rollup_versions', 'rollup_events', 'instances'] as const) {
     let q = db.deleteFrom(table).where('app_id', '=', appId);
     if (groupId !== undefined) q = q.where('group_id', '=', groupId);
     await q.execute();
   }
-  let instances = db.deleteFrom('instances').where('app_id', '=', appId);
-  if (groupId !== undefined) instances = instances.where('group_id', '=', groupId);
-  await instances.execute();
 }
 
 // ---- channels
@@ -114,9 +87,6 @@ export const channelsOnVersion = (db: Db, appId: string, version: string): Promi
 export const getPackage = (db: Db, appId: string, version: string): Promise<PackageRow | undefined> =>
   db.selectFrom('packages').selectAll().where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
 
-/** Rows a page of a package list reads at a time: memory stays bounded however long the list. */
-export const PACKAGE_PAGE_ROWS = 200;
-
 export interface PackageQuery {
   version?: string;
   skip: number;
@@ -131,29 +101,16 @@ export async function countPackages(db: Db, appId: string, version?: string): Pr
 
 /**
  * An app's packages, newest version first, read from the database a page at
- * a time: OFFSET for the client's `skip`, then keyset paging from the last
- * row read, so each page is one index range.
+ * a time: OFFSET for the client's `skip` on the first page, then keyset pages.
  */
-export async function* packagePages(db: Db, appId: string, query: PackageQuery): AsyncGenerator<PackageRow[]> {
-  let left = query.limit;
-  let after: { sort_key: string; version: string } | undefined;
-  while (left > 0) {
+export function packagePages(db: Db, appId: string, query: PackageQuery): AsyncGenerator<PackageRow[]> {
+  return keysetPages<PackageRow & { sort_key: string }>((last, rows) => {
     let q = db.selectFrom('packages').selectAll().where('app_id', '=', appId);
     if (query.version) q = q.where('version', '=', query.version);
-    if (after) {
-      const { sort_key, version } = after;
-      q = q.where((eb) => eb(eb.refTuple('sort_key', 'version'), '<', eb.tuple(sort_key, version)));
-    }
-    const pageRows = Math.min(PACKAGE_PAGE_ROWS, left);
-    q = q.orderBy('sort_key', 'desc').orderBy('version', 'desc').limit(pageRows);
-    if (!after && query.skip > 0) q = q.offset(query.skip);
-    const rows = await q.execute();
-    if (rows.length > 0) yield rows;
-    if (rows.length < pageRows) return;
-    left -= rows.length;
-    const last = rows[rows.length - 1]!;
-    after = { sort_key: last.sort_key, version: last.version };
-  }
+    if (last) q = q.where((eb) => eb(eb.refTuple('sort_key', 'version'), '<', eb.tuple(last.sort_key, last.version)));
+    else if (query.skip > 0) q = q.offset(query.skip);
+    return q.orderBy('sort_key', 'desc').orderBy('version', 'desc').limit(rows).execute();
+  }, query.limit);
 }
 
 /** Packages named by a published channel: what `public/packages` offers. */

@@ -2,7 +2,8 @@
 import type { Store } from '../db/connect.js';
 import type { FrameRow, GroupRow } from '../db/schema.js';
 import { lockForUpdate, type Db } from '../db/tx.js';
-import { deleteHistory, keysetPages } from './apps.js';
+import { deleteHistory } from './apps.js';
+import { keysetPages } from './pages.js';
 
 export function getGroup(db: Db, appId: string, id: string, lock?: Store): Promise<GroupRow | undefined> {
   const q = db.selectFrom('groups').selectAll().where('app_id', '=', appId).where('id', '=', id);
@@ -11,9 +12,9 @@ export function getGroup(db: Db, appId: string, id: string, lock?: Store): Promi
 
 /** An app's groups, `limit` at most, a page at a time. */
 export function groupPages(db: Db, appId: string, limit?: number): AsyncGenerator<GroupRow[]> {
-  return keysetPages((after, rows) => {
+  return keysetPages((last, rows) => {
     let q = db.selectFrom('groups').selectAll().where('app_id', '=', appId);
-    if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.created_at, after.id)));
+    if (last) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(last.created_at, last.id)));
     return q.orderBy('created_at').orderBy('id').limit(rows).execute();
   }, limit);
 }
