@@ -5,24 +5,10 @@ import { sleepSeconds } from '../../src/cli/fake/instance.js';
 import { parseRequest, type RequestApp } from '../../src/omaha/index.js';
 import { startRecordingServer, type CannedReply, type RecordedRequest, type RecordingServer } from '../helpers/recording-server.js';
 import { maskStamps, runCli } from '../helpers/run-cli.js';
-import { APP_ID, EVENT_OK, NOUPDATE, offer, XML } from '../helpers/omaha-replies.js';
+import { APP_ID, EVENT_OK, FAKE_DEFAULTS, NOUPDATE, offer, XML } from '../helpers/omaha-replies.js';
 
 /** A test "second": the simulation's sleeps are whole seconds. */
 const SECOND_MS = 40;
-
-const DEFAULTS: FakeOptions = {
-  appId: APP_ID,
-  groupId: 'fake1',
-  clientsPerApp: 1,
-  minSleep: 1,
-  maxSleep: 1,
-  errorRate: -1,
-  oem: 'fakeclient',
-  pingOnly: 0,
-  version: '1.0.0',
-  forceUpdate: false,
-  verbose: false,
-};
 
 let server: RecordingServer | undefined;
 afterEach(async () => {
@@ -90,7 +76,7 @@ async function runFake(options: Partial<FakeOptions>, stopWhen: (printed: Printe
   const stdout = capture();
   const stderr = capture();
   const code = await runFakeInstances(
-    { ...DEFAULTS, ...options },
+    { ...FAKE_DEFAULTS, ...options },
     {
       server: url,
       skipSslVerify: false,
@@ -181,7 +167,7 @@ describe('instance fake', () => {
     // draws: 0.05 → 5 > 4, the first step passes; 0.04 → 4 <= 4, the second fails
     const draws = [0.05, 0.04];
     await runFakeInstances(
-      { ...DEFAULTS, errorRate: 4, minSleep: 1, maxSleep: 1 },
+      { ...FAKE_DEFAULTS, errorRate: 4, minSleep: 1, maxSleep: 1 },
       {
         server: server.url,
         skipSslVerify: false,
@@ -201,7 +187,7 @@ describe('instance fake', () => {
     const stderr = capture();
     const draws = [0.009]; // 0 <= 0: the first step fails
     await runFakeInstances(
-      { ...DEFAULTS, errorRate: 0, minSleep: 1, maxSleep: 1 },
+      { ...FAKE_DEFAULTS, errorRate: 0, minSleep: 1, maxSleep: 1 },
       {
         server: server.url,
         skipSslVerify: false,
@@ -329,7 +315,7 @@ describe('instance fake', () => {
     const stdout = { write: (t: string) => t.split('\n').forEach((line) => line && printed.add(line.split(':')[0]!)) };
     const started = Date.now();
     const code = await runFakeInstances(
-      { ...DEFAULTS, clientsPerApp: 2000, minSleep: 1, maxSleep: 2 },
+      { ...FAKE_DEFAULTS, clientsPerApp: 2000, minSleep: 1, maxSleep: 2 },
       {
         server: server.url,
         skipSslVerify: false,

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runFakeInstances, type FakeOptions } from '../../src/cli/commands/instance-fake.js';
 import { startRecordingServer, type CannedReply, type RecordedRequest, type RecordingServer } from '../helpers/recording-server.js';
-import { APP_ID, EVENT_OK, NOUPDATE, offer } from '../helpers/omaha-replies.js';
+import { APP_ID, EVENT_OK, FAKE_DEFAULTS, NOUPDATE, offer } from '../helpers/omaha-replies.js';
 import { asAdmin, maskStamps, runCli, type CliResult } from '../helpers/run-cli.js';
 
 const PAYLOAD = Buffer.from('FAKE-COREOS-UPDATE-PAYLOAD-0123456789abcdef\n'.repeat(24).slice(0, 1024));
@@ -49,19 +49,7 @@ function lastError(r: CliResult): { code: number; message: string } {
 }
 
 describe('instance fake', () => {
-  const OPTIONS: FakeOptions = {
-    appId: APP_ID,
-    groupId: 'fake1',
-    clientsPerApp: 2,
-    minSleep: 1,
-    maxSleep: 1,
-    errorRate: -1,
-    oem: 'fakeclient',
-    pingOnly: 0,
-    version: '1.0.0',
-    forceUpdate: false,
-    verbose: false,
-  };
+  const OPTIONS: FakeOptions = { ...FAKE_DEFAULTS, clientsPerApp: 2 };
 
   /** Each machine's first check gets no update, the later ones 1.1.0. */
   async function omaha(): Promise<RecordingServer> {

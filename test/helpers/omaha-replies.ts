@@ -1,4 +1,5 @@
 // Omaha replies in the recorded server's format, for the CLI's update clients.
+import type { FakeOptions } from '../../src/cli/commands/instance-fake.js';
 
 export const APP_ID = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
 export const XML = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -35,3 +36,18 @@ export const EVENT_OK = `${XML}<response protocol="3.0" server="update.core-os.n
  </app>
 </response>
 `;
+
+/** `instance fake`'s options for tests: one quiet instance of group fake1 at 1.0.0 that never fails a step. */
+export const FAKE_DEFAULTS: FakeOptions = {
+  appId: APP_ID,
+  groupId: 'fake1',
+  clientsPerApp: 1,
+  minSleep: 1,
+  maxSleep: 1,
+  errorRate: -1,
+  oem: 'fakeclient',
+  pingOnly: 0,
+  version: '1.0.0',
+  forceUpdate: false,
+  verbose: false,
+};
